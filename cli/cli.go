@@ -20,6 +20,10 @@ type command struct {
 
 // commands is the table of subcommands. Each lives in its own file.
 var commands = map[string]command{
+	"model":    {"inspect a GGUF model: hearth model info FILE.gguf", runModel},
+	"tokenize": {"print the token ids and pieces of a text", runTokenize},
+	"run":      {"chat with a model on the command line", runRun},
+	"eval":     {"write a model's logits for token ids (conformance)", runEval},
 }
 
 // Run runs the subcommand named by args[0] and reports its exit code. ok is

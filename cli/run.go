@@ -1,0 +1,251 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"time"
+
+	"hearth/engine"
+	"hearth/engine/chat"
+	"hearth/engine/kv"
+	"hearth/engine/sample"
+	"hearth/engine/tokenizer"
+)
+
+// stringList is a repeatable string flag (--override-kv K=T:V ...).
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+// Set appends one value.
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// modelFlags are the flags every inference subcommand shares.
+type modelFlags struct {
+	model     string
+	threads   int
+	ctx       int
+	kvType    string
+	reference bool
+	overrides stringList
+}
+
+func (mf *modelFlags) register(fs *flag.FlagSet, defaultKV string) {
+	fs.StringVar(&mf.model, "model", "", "GGUF `file` to run (required)")
+	fs.IntVar(&mf.threads, "threads", 0, "worker threads (0: one per CPU)")
+	fs.IntVar(&mf.ctx, "ctx", 0, "context length in tokens (0: what fits in memory, up to the trained context)")
+	fs.StringVar(&mf.kvType, "kv-type", defaultKV, "KV cache element type: f16 or f32")
+	fs.BoolVar(&mf.reference, "reference-math", false, "dequantize weights and compute in f32 instead of llama.cpp's quantized dot products")
+	fs.Var(&mf.overrides, "override-kv", "override a metadata value, `KEY=TYPE:VALUE` with TYPE int|float|bool|str (repeatable)")
+}
+
+func (mf *modelFlags) load() (*engine.Model, kv.Type, error) {
+	kt, err := kv.ParseType(mf.kvType)
+	if err != nil {
+		return nil, 0, err
+	}
+	m, err := engine.Load(mf.model, engine.LoadOptions{
+		Overrides: mf.overrides, Threads: mf.threads, ReferenceMath: mf.reference, ContextLen: mf.ctx, KVType: kt,
+	})
+	return m, kt, err
+}
+
+// parseFlags parses args, printing usage on error; ok false means exit with
+// code.
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	return 0, true
+}
+
+// runRun implements `hearth run`: chat with a model on the command line.
+func runRun(args []string, stdout, stderr io.Writer) int {
+	return runChat(args, os.Stdin, stdout, stderr)
+}
+
+// runChat is `hearth run` reading interactive turns from stdin.
+func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var mf modelFlags
+	mf.register(fs, "f16")
+	prompt := fs.String("prompt", "", "user message; without it, read messages from stdin, one per line, keeping the conversation")
+	system := fs.String("system", "", "system message")
+	n := fs.Int("n", 512, "most tokens to generate per answer")
+	temp := fs.Float64("temp", 0.8, "sampling temperature (0: greedy)")
+	topK := fs.Int("top-k", 40, "top-k (0: off)")
+	topP := fs.Float64("top-p", 0.95, "top-p (1: off)")
+	minP := fs.Float64("min-p", 0.05, "min-p (0: off)")
+	repeat := fs.Float64("repeat-penalty", 1.0, "repetition penalty (1: off)")
+	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: hearth run --model FILE.gguf [--prompt TEXT] [--system TEXT] [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--override-kv K=T:V]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if mf.model == "" || fs.NArg() != 0 {
+		fmt.Fprintln(stderr, "hearth run: need --model (and no positional arguments)")
+		fs.Usage()
+		return 2
+	}
+	m, kt, err := mf.load()
+	if err != nil {
+		fmt.Fprintln(stderr, "hearth run:", err)
+		return 1
+	}
+	defer m.Close()
+	c, err := newChat(m, kt, *system)
+	if err != nil {
+		fmt.Fprintln(stderr, "hearth run:", err)
+		return 1
+	}
+	c.maxTokens = *n
+	fmt.Fprintf(stderr, "[%s: %d threads, context %d; %s]\n", mf.model, m.Threads(), c.s.ContextLen(), c.s.KVReport())
+	c.sampler = sample.New(m.VocabSize(), sample.Options{
+		Temperature: float32(*temp), TopK: *topK, TopP: float32(*topP), MinP: float32(*minP),
+		RepeatPenalty: float32(*repeat), Seed: *seed,
+	})
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *prompt != "" {
+		if err := c.turn(ctx, *prompt, stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "hearth run:", err)
+			return 1
+		}
+		return 0
+	}
+	in := bufio.NewScanner(stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<20)
+	for {
+		fmt.Fprint(stderr, "> ")
+		if !in.Scan() {
+			fmt.Fprintln(stderr)
+			return 0
+		}
+		line := strings.TrimSpace(in.Text())
+		if line == "" {
+			continue
+		}
+		if err := c.turn(ctx, line, stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "hearth run:", err)
+			if errors.Is(err, engine.ErrContextFull) || ctx.Err() != nil {
+				return 1
+			}
+		}
+	}
+}
+
+// chatSession is a conversation kept in one engine session across turns.
+type chatSession struct {
+	m         *engine.Model
+	s         *engine.Session
+	tok       *tokenizer.Tokenizer
+	format    chat.Format
+	stops     []int32
+	msgs      []chat.Message
+	sampler   sample.Sampler
+	maxTokens int
+}
+
+func newChat(m *engine.Model, kt kv.Type, system string) (*chatSession, error) {
+	tok, err := tokenizer.FromGGUF(m.File())
+	if err != nil {
+		return nil, err
+	}
+	format, err := chat.Detect(m.File())
+	if err != nil {
+		return nil, err
+	}
+	s, err := m.NewSession(engine.SessionOptions{KVType: kt})
+	if err != nil {
+		return nil, err
+	}
+	c := &chatSession{m: m, s: s, tok: tok, format: format, stops: format.StopTokens(tok)}
+	if system != "" {
+		c.msgs = append(c.msgs, chat.Message{Role: "system", Content: system})
+	}
+	return c, nil
+}
+
+// turn adds a user message, prefills what the session does not hold yet and
+// streams the answer to stdout, with speeds on stderr.
+func (c *chatSession) turn(ctx context.Context, text string, stdout, stderr io.Writer) error {
+	c.msgs = append(c.msgs, chat.Message{Role: "user", Content: text})
+	p, err := chat.Encode(c.format, c.tok, c.msgs, true, nil, chat.LayoutTransformers)
+	if err != nil {
+		return err
+	}
+	// Reuse the cached prefix; re-tokenized history may differ from the
+	// generated ids, so cut back to the common part.
+	held := c.s.Tokens()
+	common := 0
+	for common < len(held) && common < len(p.IDs)-1 && held[common] == p.IDs[common] {
+		common++
+	}
+	if common < len(held) {
+		if err := c.s.Truncate(common); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	if err := c.s.Prefill(p.IDs[common:]); err != nil {
+		return err
+	}
+	prefill := time.Since(start)
+	start = time.Now()
+	dec := c.tok.NewStreamDecoder()
+	var answer strings.Builder
+	out := bufio.NewWriter(stdout)
+	n := 0
+	var genErr error
+	for id, err := range c.s.Generate(ctx, c.sampler) {
+		if err != nil {
+			genErr = err
+			break
+		}
+		n++
+		if slices.Contains(c.stops, id) || c.tok.IsEOG(id) {
+			break
+		}
+		piece := dec.Add(id)
+		answer.WriteString(piece)
+		out.WriteString(piece)
+		out.Flush()
+		if n >= c.maxTokens {
+			break
+		}
+	}
+	rest := dec.Flush()
+	answer.WriteString(rest)
+	out.WriteString(rest + "\n")
+	out.Flush()
+	decode := time.Since(start)
+	c.msgs = append(c.msgs, chat.Message{Role: "assistant", Content: answer.String()})
+	fmt.Fprintf(stderr, "[prefill %d tokens in %.2fs (%.1f tok/s), decode %d tokens in %.2fs (%.1f tok/s), context %d/%d]\n",
+		len(p.IDs)-common, prefill.Seconds(), rate(len(p.IDs)-common, prefill), n, decode.Seconds(), rate(n, decode), c.s.Pos(), c.s.ContextLen())
+	return genErr
+}
+
+func rate(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}
