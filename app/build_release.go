@@ -1,0 +1,6 @@
+//go:build production
+
+package app
+
+// buildKind names the binary that `wails build` makes.
+const buildKind = "release"

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"fmt"
+	"io/fs"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+)
+
+// Run opens the desktop window, serving the built frontend from assets, and
+// returns when the window closes. It needs a binary built with the Wails
+// tags (desktop,production or dev); see the Makefile.
+func Run(assets fs.FS, cfg Config) error {
+	a := New(cfg)
+	err := wails.Run(&options.App{
+		Title:     "Hearth",
+		Width:     1180,
+		Height:    760,
+		MinWidth:  720,
+		MinHeight: 480,
+		AssetServer: &assetserver.Options{
+			Assets: assets,
+		},
+		// The page paints its own themed background at once; this colour only
+		// shows for the instant before, so it sits between the two themes.
+		BackgroundColour: &options.RGBA{R: 128, G: 124, B: 120, A: 255},
+		Linux: &linux.Options{
+			Icon:        cfg.Icon,
+			ProgramName: "hearth",
+			// What Wails picks when Linux options are absent: some GPU
+			// drivers leave a hardware-accelerated WebKitGTK view blank.
+			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
+		},
+		OnStartup: a.startup,
+		Bind:      []any{a},
+	})
+	if err != nil {
+		return fmt.Errorf("app: run window: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,43 @@
+// Command hearth is the Hearth desktop assistant. With a subcommand it runs
+// headless (see `hearth help`); without one it opens the desktop window.
+package main
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"hearth/app"
+	"hearth/cli"
+	"hearth/storage"
+)
+
+// frontendDist is the built UI. `all:` keeps frontend/dist/.gitkeep in the
+// pattern so a fresh clone compiles before the frontend has been built.
+//
+//go:embed all:frontend/dist
+var frontendDist embed.FS
+
+//go:embed build/appicon.png
+var icon []byte
+
+func main() {
+	if code, ok := cli.Run(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	assets, err := fs.Sub(frontendDist, "frontend/dist")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "hearth: %v\n", err)
+		os.Exit(1)
+	}
+	dataDir, err := storage.DataDir()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "hearth: %v\n", err)
+		os.Exit(1)
+	}
+	if err := app.Run(assets, app.Config{DataDir: dataDir, Icon: icon}); err != nil {
+		fmt.Fprintf(os.Stderr, "hearth: %v\n", err)
+		os.Exit(1)
+	}
+}
