@@ -10,12 +10,15 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"hearth/app/kvcache"
 	"hearth/engine"
 	"hearth/engine/chat"
 	"hearth/engine/kv"
+	"hearth/engine/model/vision"
 	"hearth/engine/sample"
 	"hearth/engine/tokenizer"
 )
@@ -93,15 +96,20 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	minP := fs.Float64("min-p", 0.05, "min-p (0: off)")
 	repeat := fs.Float64("repeat-penalty", 1.0, "repetition penalty (1: off)")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed")
+	mmproj := fs.String("mmproj", "", "Llama 4 vision projector GGUF `file` (needed by --image)")
+	var images stringList
+	fs.Var(&images, "image", "image `file` (PNG, JPEG, GIF, WebP) attached to the first message; repeat for several, in order")
+	var co cacheOptions
+	co.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hearth run --model FILE.gguf [--prompt TEXT] [--system TEXT] [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--override-kv K=T:V]")
+		fmt.Fprintln(stderr, "Usage: hearth run --model FILE.gguf [--prompt TEXT] [--system TEXT] [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--override-kv K=T:V] [--mmproj PROJ.gguf --image FILE ...] [--no-cache]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if mf.model == "" || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "hearth run: need --model (and no positional arguments)")
+	if mf.model == "" || fs.NArg() != 0 || (len(images) > 0) != (*mmproj != "") {
+		fmt.Fprintln(stderr, "hearth run: need --model (and no positional arguments); --image and --mmproj go together")
 		fs.Usage()
 		return 2
 	}
@@ -117,13 +125,39 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	c.maxTokens = *n
+	var proj *vision.Projector
+	if len(images) > 0 {
+		if proj, err = loadProjector(*mmproj, m); err != nil {
+			fmt.Fprintln(stderr, "hearth run:", err)
+			return 1
+		}
+		defer proj.Close()
+		for _, path := range images {
+			img, err := loadImage(proj, path)
+			if err != nil {
+				fmt.Fprintln(stderr, "hearth run:", err)
+				return 1
+			}
+			g := img.grid
+			fmt.Fprintf(stderr, "[image %s: %d×%d, %d tiles, %d positions]\n", path, img.img.Width, img.img.Height, g.Tiles(), g.ImageTokens())
+			c.pending = append(c.pending, img)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if !co.off {
+		// The answer does not need the cache: without one, say so and go on.
+		if closeCache, err := c.openCache(ctx, co, mf, kt, *mmproj, stderr); err != nil {
+			fmt.Fprintf(stderr, "[snapshot cache off: %v]\n", err)
+		} else {
+			defer closeCache()
+		}
+	}
 	fmt.Fprintf(stderr, "[%s: %d threads, context %d; %s]\n", mf.model, m.Threads(), c.s.ContextLen(), c.s.KVReport())
 	c.sampler = sample.New(m.VocabSize(), sample.Options{
 		Temperature: float32(*temp), TopK: *topK, TopP: float32(*topP), MinP: float32(*minP),
 		RepeatPenalty: float32(*repeat), Seed: *seed,
 	})
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	if *prompt != "" {
 		if err := c.turn(ctx, *prompt, stdout, stderr); err != nil {
 			fmt.Fprintln(stderr, "hearth run:", err)
@@ -152,6 +186,23 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
+// loadProjector loads a vision projector for m.
+func loadProjector(path string, m *engine.Model) (*vision.Projector, error) {
+	p, err := vision.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if p.EmbedDim() != m.Config().Embd {
+		p.Close()
+		return nil, fmt.Errorf("%s projects to %d values, the model's embeddings have %d", path, p.EmbedDim(), m.Config().Embd)
+	}
+	// chat.LayoutTransformers lays the prompt out as the model was
+	// trained, so the tiles' tokens follow transformers' order too
+	// (hearth eval reproduces llama.cpp's instead).
+	p.Order = vision.OrderTransformers
+	return p, nil
+}
+
 // chatSession is a conversation kept in one engine session across turns.
 type chatSession struct {
 	m         *engine.Model
@@ -162,6 +213,14 @@ type chatSession struct {
 	msgs      []chat.Message
 	sampler   sample.Sampler
 	maxTokens int
+	// pending images go with the next user message; images are those
+	// already in msgs, in order.
+	pending, images []*chatImage
+	// cache, when set, restores and saves the session's KV pages under
+	// digest; image positions are keyed by projDigest and the image.
+	cache      *kvcache.Cache
+	digest     string
+	projDigest string
 }
 
 func newChat(m *engine.Model, kt kv.Type, system string) (*chatSession, error) {
@@ -184,11 +243,18 @@ func newChat(m *engine.Model, kt kv.Type, system string) (*chatSession, error) {
 	return c, nil
 }
 
-// turn adds a user message, prefills what the session does not hold yet and
-// streams the answer to stdout, with speeds on stderr.
+// turn adds a user message, prefills what the session does not hold yet
+// (restoring what the snapshot cache holds) and streams the answer to
+// stdout, with speeds on stderr.
 func (c *chatSession) turn(ctx context.Context, text string, stdout, stderr io.Writer) error {
-	c.msgs = append(c.msgs, chat.Message{Role: "user", Content: text})
-	p, err := chat.Encode(c.format, c.tok, c.msgs, true, nil, chat.LayoutTransformers)
+	msg := chat.Message{Role: "user", Content: text}
+	if len(c.pending) > 0 {
+		msg.Images = len(c.pending)
+		c.images = append(c.images, c.pending...)
+		c.pending = nil
+	}
+	c.msgs = append(c.msgs, msg)
+	p, err := chat.Encode(c.format, c.tok, c.msgs, true, imageGrids(c.images), chat.LayoutTransformers)
 	if err != nil {
 		return err
 	}
@@ -204,11 +270,36 @@ func (c *chatSession) turn(ctx context.Context, text string, stdout, stderr io.W
 			return err
 		}
 	}
-	start := time.Now()
-	if err := c.s.Prefill(p.IDs[common:]); err != nil {
-		return err
+	in := kvcache.Input{Tokens: p.IDs}
+	if len(p.ImagePositions) > 0 {
+		in.Embed = func() ([][]float32, error) { return imageEmbeddings(c.images, len(p.IDs), p.ImagePositions) }
 	}
-	prefill := time.Since(start)
+	fresh := common == 0
+	start := time.Now()
+	var prefilled int
+	var prefill time.Duration
+	if c.cache != nil {
+		in.Content = c.contentIDs(p)
+		r, err := c.cache.Prefill(ctx, c.s, c.digest, in)
+		if err != nil {
+			return err
+		}
+		if fresh {
+			fmt.Fprintf(stderr, "[restored %s of %s tokens from cache in %.3fs]\n", thousands(r.Restored), thousands(len(p.IDs)), r.RestoreTime.Seconds())
+		}
+		prefilled, prefill = r.Prefilled, r.PrefillTime
+		saveStart := time.Now()
+		if pages, err := c.cache.Save(ctx, c.s, c.digest, in.Content); err != nil {
+			fmt.Fprintf(stderr, "[snapshot cache: %v]\n", err)
+		} else if pages > 0 {
+			fmt.Fprintf(stderr, "[saved %d snapshot pages in %.3fs]\n", pages, time.Since(saveStart).Seconds())
+		}
+	} else {
+		if err := prefillPlain(c.s, in, p.ImagePositions, common); err != nil {
+			return err
+		}
+		prefilled, prefill = len(p.IDs)-common, time.Since(start)
+	}
 	start = time.Now()
 	dec := c.tok.NewStreamDecoder()
 	var answer strings.Builder
@@ -239,8 +330,22 @@ func (c *chatSession) turn(ctx context.Context, text string, stdout, stderr io.W
 	decode := time.Since(start)
 	c.msgs = append(c.msgs, chat.Message{Role: "assistant", Content: answer.String()})
 	fmt.Fprintf(stderr, "[prefill %d tokens in %.2fs (%.1f tok/s), decode %d tokens in %.2fs (%.1f tok/s), context %d/%d]\n",
-		len(p.IDs)-common, prefill.Seconds(), rate(len(p.IDs)-common, prefill), n, decode.Seconds(), rate(n, decode), c.s.Pos(), c.s.ContextLen())
+		prefilled, prefill.Seconds(), rate(prefilled, prefill), n, decode.Seconds(), rate(n, decode), c.s.Pos(), c.s.ContextLen())
 	return genErr
+}
+
+// prefillPlain feeds in.Tokens from position from on without the snapshot
+// cache, encoding images only when some of their positions are still to
+// be fed.
+func prefillPlain(s *engine.Session, in kvcache.Input, imagePositions []int, from int) error {
+	if in.Embed == nil || slices.Max(imagePositions) < from {
+		return s.Prefill(in.Tokens[from:])
+	}
+	embd, err := in.Embed()
+	if err != nil {
+		return err
+	}
+	return s.PrefillEmbeddings(in.Tokens[from:], embd[from:])
 }
 
 func rate(n int, d time.Duration) float64 {
@@ -248,4 +353,22 @@ func rate(n int, d time.Duration) float64 {
 		return 0
 	}
 	return float64(n) / d.Seconds()
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -14,6 +14,7 @@ func TestRunStreamsAnswer(t *testing.T) {
 	dir := sharedFixtures(t)
 	for _, model := range []string{"tiny-llama4-scout-f32.gguf", "tiny-llama3-f32.gguf"} {
 		t.Run(model, func(t *testing.T) {
+			t.Setenv("HEARTH_DATA_DIR", t.TempDir())
 			var stdout, stderr bytes.Buffer
 			code := runRun([]string{
 				"--model", filepath.Join(dir, "models", model),
@@ -45,6 +46,7 @@ func TestRunNeedsModel(t *testing.T) {
 // token count is well below the whole conversation's.
 func TestRunInteractiveKeepsConversation(t *testing.T) {
 	dir := sharedFixtures(t)
+	t.Setenv("HEARTH_DATA_DIR", t.TempDir())
 	var stdout, stderr bytes.Buffer
 	code := runChat([]string{
 		"--model", filepath.Join(dir, "models", "tiny-llama4-scout-f32.gguf"), "-n", "6", "--temp", "0", "--ctx", "512",

@@ -95,3 +95,102 @@ func TestSnapshotRejectsDamage(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotQ8Pages restores q8_0-encoded pages and expects logits close
+// to the exact cache's (the rows are rounded to 8 bits per value) with the
+// same next token, in less space than raw pages, for the f32 and f16 caches
+// and for a model whose early pages carry no chunked-layer rows.
+func TestSnapshotQ8Pages(t *testing.T) {
+	for _, c := range []struct {
+		golden string
+		kvType kv.Type
+	}{
+		{"scout-f32", kv.F32},
+		{"scout-f32", kv.F16},
+		{"scout-f32-chunk16", kv.F32},
+	} {
+		t.Run(c.golden+"/"+c.kvType.String(), func(t *testing.T) {
+			run, ids := goldenRun(t, c.golden)
+			m, err := Load(run.ModelPath(), LoadOptions{Overrides: run.Overrides()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			a, _ := m.NewSession(SessionOptions{ContextLen: 64, KVType: c.kvType})
+			if err := a.Prefill(ids); err != nil {
+				t.Fatal(err)
+			}
+			var pages [][]byte
+			var raw int
+			for start := 0; start < len(ids); start += 16 {
+				p, err := a.SnapshotPage(start, 16, PageQ8_0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, _ := a.SnapshotPage(start, 16, PageRaw)
+				pages, raw = append(pages, p), raw+len(r)
+			}
+			var size int
+			for _, p := range pages {
+				size += len(p)
+			}
+			b, _ := m.NewSession(SessionOptions{ContextLen: 64, KVType: c.kvType})
+			if err := b.RestorePages(pages); err != nil {
+				t.Fatal(err)
+			}
+			d := compareLogits(b.Logits(), a.Logits(), m.VocabSize(), nil)
+			t.Logf("q8_0 pages: %d bytes (raw %d); logits within %.3g of the exact cache", size, raw, d.maxAbs)
+			if d.maxAbs > 0.05 || d.argmaxSame != 1 {
+				t.Errorf("q8_0 restore moved the logits by %.3g (argmax same: %d)", d.maxAbs, d.argmaxSame)
+			}
+			if size >= raw {
+				t.Errorf("q8_0 pages take %d bytes, raw %d", size, raw)
+			}
+		})
+	}
+}
+
+// TestRestorePrefixKeepsGoodPages restores pages with a damaged one in the
+// middle: the pages before it are kept and the session continues exactly
+// as an uncached one from there.
+func TestRestorePrefixKeepsGoodPages(t *testing.T) {
+	run, ids := goldenRun(t, "scout-f32-chunk16")
+	m, err := Load(run.ModelPath(), LoadOptions{Overrides: run.Overrides()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	a, _ := m.NewSession(SessionOptions{ContextLen: 64, KVType: kv.F32})
+	if err := a.Prefill(ids); err != nil {
+		t.Fatal(err)
+	}
+	pages, _ := a.SnapshotPages(0, 8)
+	damaged := append([]byte(nil), pages[3]...)
+	damaged[len(damaged)/2] ^= 1
+	for _, c := range []struct {
+		name  string
+		pages [][]byte
+		used  int
+	}{
+		{"all good", pages, len(pages)},
+		{"damaged page 3", [][]byte{pages[0], pages[1], pages[2], damaged, pages[4]}, 3},
+		{"damaged first page", [][]byte{damaged}, 0},
+		{"gap after page 1", [][]byte{pages[0], pages[1], pages[3]}, 2},
+	} {
+		b, _ := m.NewSession(SessionOptions{ContextLen: 64, KVType: kv.F32})
+		n, err := b.RestorePrefix(c.pages)
+		if n != c.used || (err != nil) != (c.used < len(c.pages)) || (err != nil && !errors.Is(err, ErrBadSnapshot)) {
+			t.Errorf("%s: used %d pages (%v), want %d", c.name, n, err, c.used)
+			continue
+		}
+		if b.Pos() != 8*n {
+			t.Errorf("%s: session at %d, want %d", c.name, b.Pos(), 8*n)
+		}
+		if err := b.Prefill(ids[b.Pos():]); err != nil {
+			t.Fatal(err)
+		}
+		if d := compareLogits(b.Logits(), a.Logits(), m.VocabSize(), nil); d.maxAbs != 0 {
+			t.Errorf("%s: logits after restoring and prefilling the rest differ by %.3g", c.name, d.maxAbs)
+		}
+	}
+}
