@@ -7,3 +7,6 @@ package app
 // clipboard) likewise sits in files tagged `desktop || dev`, with a headless
 // counterpart tagged `!desktop && !dev`, so that this build never touches X.
 const buildKind = "headless"
+
+// withBuildHooks returns cfg unchanged: test hooks are for dev binaries.
+func withBuildHooks(cfg Config) Config { return cfg }

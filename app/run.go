@@ -14,7 +14,7 @@ import (
 // returns when the window closes. It needs a binary built with the Wails
 // tags (desktop,production or dev); see the Makefile.
 func Run(assets fs.FS, cfg Config) error {
-	a := New(cfg)
+	a := New(withBuildHooks(cfg))
 	err := wails.Run(&options.App{
 		Title:     "Hearth",
 		Width:     1180,
@@ -27,6 +27,9 @@ func Run(assets fs.FS, cfg Config) error {
 		// The page paints its own themed background at once; this colour only
 		// shows for the instant before, so it sits between the two themes.
 		BackgroundColour: &options.RGBA{R: 128, G: 124, B: 120, A: 255},
+		// Dropped files reach Go (runtime.OnFileDrop → "files:dropped"); the
+		// page stops WebKit from navigating to them (see frontend).
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true},
 		Linux: &linux.Options{
 			Icon:        cfg.Icon,
 			ProgramName: "hearth",
@@ -34,8 +37,9 @@ func Run(assets fs.FS, cfg Config) error {
 			// drivers leave a hardware-accelerated WebKitGTK view blank.
 			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
-		OnStartup: a.startup,
-		Bind:      []any{a},
+		OnStartup:  a.startup,
+		OnShutdown: a.shutdown,
+		Bind:       []any{a},
 	})
 	if err != nil {
 		return fmt.Errorf("app: run window: %w", err)

@@ -40,6 +40,14 @@
 //     source's token stream for the model that tokenized it.
 //   - kv_pages and kv_page_data: KV snapshot pages (below).
 //   - settings: JSON values by key, read with typed defaults (GetSetting).
+//   - models (version 2): the model files the user added, by unique path,
+//     with what inspecting them found (architecture, parameters,
+//     quantization mix, trained context, size) and their sha256 once
+//     hashed, valid for the recorded modification time. The files
+//     themselves are never stored or deleted.
+//   - downloads (version 2): each model download's URL, final path,
+//     expected and computed sha256, bytes received and state, so that a
+//     paused download resumes after a restart.
 //
 // # KV snapshot pages
 //
@@ -48,7 +56,9 @@
 // sequences that share a prefix share its pages, and a snapshot is just the
 // chain of pages along a token sequence: nothing else refers to it.
 // LongestKVPrefix walks a chain of prefix hashes and returns pages 0..k, the
-// longest run held. Metadata (kv_pages) and bytes (kv_page_data) live in
+// longest run held; CountKVPrefix forecasts that length from metadata
+// alone, so a caller can decide between restoring and keeping what it
+// holds before reading any page data. Metadata (kv_pages) and bytes (kv_page_data) live in
 // separate tables so that refreshing last_used_at or summing sizes never
 // rewrites or reads multi-MB rows.
 //

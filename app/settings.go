@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+
+	"hearth/engine/kv"
+	"hearth/storage"
+)
+
+// Settings keys in the storage settings table.
+const (
+	settingThreads  = "app.threads"
+	settingContext  = "app.context_length"
+	settingKVType   = "app.kv_type"
+	settingTheme    = "ui.theme"
+	settingDefaults = "chat.defaults"
+)
+
+// autoContext is the context a model gets when the setting is 0 (auto):
+// its trained context, but no more than this, so that a model trained for
+// millions of tokens does not reserve memory it will rarely use.
+const autoContext = 8192
+
+// Settings are the app-wide preferences.
+type Settings struct {
+	Threads       int    `json:"threads"`       // 0: one per CPU
+	ContextLength int    `json:"contextLength"` // 0: auto (the trained context, at most 8192)
+	KVType        string `json:"kvType"`        // "f16" | "f32"
+	DataDir       string `json:"dataDir"`       // read-only
+	Theme         string `json:"theme"`         // "system" | "light" | "dark"
+	// Defaults are the settings new conversations start with.
+	Defaults           ConversationSettings `json:"defaults"`
+	KVCacheBudgetBytes int64                `json:"kvCacheBudgetBytes"`
+}
+
+// defaultConversationSettings are Meta's suggested sampling for Llama 4.
+var defaultConversationSettings = ConversationSettings{
+	Temperature: 0.6, TopK: 40, TopP: 0.9, MinP: 0.01, RepeatPenalty: 1, MaxTokens: 1024,
+}
+
+// GetSettings returns the saved settings, with defaults for what was never set.
+func (a *App) GetSettings() (Settings, error) {
+	db, err := a.store()
+	if err != nil {
+		return Settings{}, err
+	}
+	return loadSettings(context.Background(), db, a.cfg.DataDir)
+}
+
+func loadSettings(ctx context.Context, db *storage.DB, dataDir string) (Settings, error) {
+	s := Settings{DataDir: dataDir}
+	var err error
+	if s.Threads, err = storage.GetSetting(ctx, db, settingThreads, 0); err != nil {
+		return s, err
+	}
+	if s.ContextLength, err = storage.GetSetting(ctx, db, settingContext, 0); err != nil {
+		return s, err
+	}
+	if s.KVType, err = storage.GetSetting(ctx, db, settingKVType, "f16"); err != nil {
+		return s, err
+	}
+	if s.Theme, err = storage.GetSetting(ctx, db, settingTheme, "system"); err != nil {
+		return s, err
+	}
+	if s.Defaults, err = storage.GetSetting(ctx, db, settingDefaults, defaultConversationSettings); err != nil {
+		return s, err
+	}
+	if s.KVCacheBudgetBytes, err = db.KVBudget(ctx); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// SaveSettings validates and stores the settings. Threads, context length
+// and KV type take effect at the next model load; the data directory
+// cannot be changed here (HEARTH_DATA_DIR sets it).
+func (a *App) SaveSettings(s Settings) error {
+	db, err := a.store()
+	if err != nil {
+		return err
+	}
+	switch {
+	case s.Threads < 0 || s.Threads > 4*runtime.NumCPU():
+		return fmt.Errorf("Threads must be between 0 (automatic) and %d", 4*runtime.NumCPU())
+	case s.ContextLength < 0:
+		return errors.New("The context length cannot be negative")
+	case s.Theme != "system" && s.Theme != "light" && s.Theme != "dark":
+		return fmt.Errorf("Unknown theme %q: choose system, light or dark", s.Theme)
+	case s.KVCacheBudgetBytes < 0:
+		return errors.New("The KV cache budget cannot be negative")
+	}
+	if _, err := kv.ParseType(s.KVType); err != nil {
+		return fmt.Errorf("Unknown KV cache type %q: choose f16 or f32", s.KVType)
+	}
+	if err := validateConversationSettings(s.Defaults); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	for _, set := range []func() error{
+		func() error { return storage.SetSetting(ctx, db, settingThreads, s.Threads) },
+		func() error { return storage.SetSetting(ctx, db, settingContext, s.ContextLength) },
+		func() error { return storage.SetSetting(ctx, db, settingKVType, s.KVType) },
+		func() error { return storage.SetSetting(ctx, db, settingTheme, s.Theme) },
+		func() error { return storage.SetSetting(ctx, db, settingDefaults, s.Defaults) },
+		func() error { return db.SetKVBudget(ctx, s.KVCacheBudgetBytes) },
+	} {
+		if err := set(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
