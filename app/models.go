@@ -200,7 +200,7 @@ func (a *App) startHashing(r storage.ModelRecord) {
 	a.bg.Add(1)
 	go func() {
 		defer a.bg.Done()
-		sum, mtime, err := a.hashFile(a.bgCtx, r.ID, r.Path)
+		sum, fi, err := a.hashFile(a.bgCtx, r.ID, r.Path)
 		a.mu.Lock()
 		delete(a.hashing, r.ID)
 		a.mu.Unlock()
@@ -210,25 +210,28 @@ func (a *App) startHashing(r storage.ModelRecord) {
 			}
 			return
 		}
-		if err := a.db.SetModelSHA256(context.Background(), r.ID, sum, mtime); err != nil {
+		if err := a.db.SetModelSHA256(context.Background(), r.ID, sum, fi.ModTime().UnixMilli()); err != nil {
 			a.logf("hearth: %v", err)
 			return
+		}
+		if err := a.cache.RememberDigest(context.Background(), r.Path, fi, sum); err != nil {
+			a.logf("hearth: %v", err)
 		}
 		a.events.Emit(EventModelHash, ModelHashEvent{ModelID: r.ID, Fraction: 1, SHA256: sum})
 	}()
 }
 
-// hashFile returns the hex sha256 of the file and its modification time,
-// reporting progress.
-func (a *App) hashFile(ctx context.Context, id int64, path string) (string, int64, error) {
+// hashFile returns the hex sha256 of the file and the file's state before
+// it was read, reporting progress.
+func (a *App) hashFile(ctx context.Context, id int64, path string) (string, os.FileInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", 0, err
+		return "", nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return "", 0, err
+		return "", nil, err
 	}
 	h := sha256.New()
 	th := throttle{every: progressEventEvery}
@@ -242,9 +245,9 @@ func (a *App) hashFile(ctx context.Context, id int64, path string) (string, int6
 		}
 	})
 	if err != nil {
-		return "", 0, err
+		return "", nil, err
 	}
-	return hex.EncodeToString(h.Sum(nil)), fi.ModTime().UnixMilli(), nil
+	return hex.EncodeToString(h.Sum(nil)), fi, nil
 }
 
 // copyWithProgress copies src to dst in 1 MiB steps, calling progress with

@@ -108,3 +108,32 @@ func TestModelDigest(t *testing.T) {
 		t.Errorf("extras do not separate digests: %s %s %s", a, b, d)
 	}
 }
+
+// TestRememberDigest checks that a digest recorded by the app's model-list
+// hashing is what ModelDigest returns, with no second read of the file, and
+// that a later change to the file invalidates it.
+func TestRememberDigest(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openDB(t)
+	c := New(db, nil)
+	model := filepath.Join(t.TempDir(), "model.gguf")
+	if err := os.WriteFile(model, []byte("weights"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RememberDigest(ctx, model, fi, "known-sum"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.ModelDigest(ctx, model); err != nil || got != "known-sum" {
+		t.Fatalf("digest %q (%v), want the remembered one", got, err)
+	}
+	if err := os.WriteFile(model, []byte("other weights"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.ModelDigest(ctx, model); err != nil || got == "known-sum" {
+		t.Fatalf("digest %q (%v) after the file changed", got, err)
+	}
+}

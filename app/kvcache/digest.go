@@ -70,6 +70,22 @@ func (c *Cache) ModelDigest(ctx context.Context, path string, extra ...string) (
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// RememberDigest records sum as the sha256 of the file at path in the state
+// fi describes (taken before the file was read), so that ModelDigest does
+// not read the file again. The app calls it after hashing a model for its
+// model list: a big model is then read once, not twice.
+func (c *Cache) RememberDigest(ctx context.Context, path string, fi os.FileInfo, sum string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("kvcache: remember digest of %s: %w", path, err)
+	}
+	rec := fileDigest{Size: fi.Size(), MtimeNS: fi.ModTime().UnixNano(), SHA256: sum}
+	if err := storage.SetSetting(ctx, c.db, digestSettingPrefix+abs, rec); err != nil {
+		return fmt.Errorf("kvcache: remember digest of %s: %w", path, err)
+	}
+	return nil
+}
+
 // hashFile returns the hex sha256 of the file at path, logging progress
 // every few seconds while it runs.
 func (c *Cache) hashFile(ctx context.Context, path string, size int64) (string, error) {
