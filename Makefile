@@ -41,7 +41,7 @@ GO_SRC := $(shell find . \( -path ./frontend -o -path ./e2e -o -path ./.git -o -
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f) frontend/index.html \
 	frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.node.json
 
-.PHONY: help setup setup-run run build dev test go-test go-vet fuzz-smoke fuzz vitest e2e smoke clean
+.PHONY: help setup setup-run run build dev test go-test go-vet fuzz-smoke fuzz vitest e2e smoke clean bench
 
 help:
 	@echo "make run         install what is missing, build, and open Hearth"
@@ -134,3 +134,13 @@ smoke: $(APP)
 clean:
 	rm -rf build/bin test-output
 	find frontend/dist -mindepth 1 ! -name .gitkeep -delete
+
+# --- benchmarks ---------------------------------------------------------------
+
+# The five synthetic models (written once into the user cache, or
+# HEARTH_BENCH_DIR) at 2 threads, beside llama.cpp's figures; the Markdown
+# table goes to stdout and test-output/bench.md. BENCH_FLAGS adds flags.
+BENCH_FLAGS ?= -t 2 -r 3
+bench:
+	$(GO) build -tags $(GOTAGS) -o build/bin/hearth-bench .
+	./build/bin/hearth-bench bench --standard --markdown test-output/bench.md $(BENCH_FLAGS)

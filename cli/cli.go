@@ -24,6 +24,7 @@ var commands = map[string]command{
 	"tokenize": {"print the token ids and pieces of a text", runTokenize},
 	"run":      {"chat with a model on the command line", runRun},
 	"eval":     {"write a model's logits for token ids (conformance)", runEval},
+	"bench":    {"measure prompt and generation speed against memory bandwidth", runBench},
 }
 
 // Run runs the subcommand named by args[0] and reports its exit code. ok is

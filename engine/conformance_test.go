@@ -51,7 +51,7 @@ func compareLogits(have, want []float32, vocab int, skip map[int]bool) diff {
 			sq += e * e
 			cnt++
 		}
-		if argmax(h) == argmax(w) {
+		if a := argmax(h); a == argmax(w) || w[argmax(w)]-w[a] < nearTie {
 			d.argmaxSame++
 		} else if d.firstArgmaxBad < 0 {
 			d.firstArgmaxBad = r
@@ -60,6 +60,12 @@ func compareLogits(have, want []float32, vocab int, skip map[int]bool) diff {
 	d.rms = math.Sqrt(sq / float64(max(cnt, 1)))
 	return d
 }
+
+// nearTie is the gap below which the golden's top-1 and the engine's
+// choice count as a tie: quantized-path logits differ from llama.cpp's by
+// up to ~0.1 from summation order across Q8 rounding boundaries, so a
+// closer pair may come out either way in a correct implementation.
+const nearTie = 0.05
 
 func argmax(x []float32) int {
 	best := 0
@@ -157,7 +163,9 @@ const exactTolerance = 1e-4
 // TestGoldens runs every golden run of the fixtures (the long one is
 // TestLongContextGolden) and checks the logits of all prompt positions, the
 // logits of the 16 greedy steps and the greedy ids.
-func TestGoldens(t *testing.T) {
+func TestGoldens(t *testing.T) { goldenSuite(t) }
+
+func goldenSuite(t *testing.T) {
 	dir := fixtures(t)
 	names, err := golden.Names(dir)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"hearth/engine/quant"
+	"hearth/engine/simd"
 )
 
 type countTask struct{ hits []atomic.Int32 }
@@ -48,11 +49,26 @@ func randVec(r *rand.Rand, n int) []float32 {
 	return v
 }
 
-// TestMatMulModes checks the three dot paths against values computed here
-// independently: F32 against a float64 sum; a Q8_0 matrix in default mode
-// against quant.VecDot of llama.cpp's quantized activations; in reference
-// mode against a float64 sum over the dequantized weights.
+// TestMatMulModes checks the three dot paths, under every kernel variant,
+// against values computed here independently: F32 against a float64 sum; a
+// Q8_0 matrix in default mode against quant.VecDot of llama.cpp's quantized
+// activations (the kernels sum the exact block integers in another float
+// order, so to a relative 1e-6); in reference mode against a float64 sum
+// over the dequantized weights.
 func TestMatMulModes(t *testing.T) {
+	active := simd.Kernel()
+	defer simd.SetVariant(active)
+	for _, v := range simd.Variants() {
+		t.Run(v, func(t *testing.T) {
+			if err := simd.SetVariant(v); err != nil {
+				t.Fatal(err)
+			}
+			testMatMulModes(t)
+		})
+	}
+}
+
+func testMatMulModes(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	const cols, rows, n = 64, 9, 3
 	w := randVec(r, cols*rows)
@@ -96,7 +112,7 @@ func TestMatMulModes(t *testing.T) {
 				t.Fatal(err)
 			}
 			return float64(quant.VecDot(quant.Q8_0, cols, wq[o*68:(o+1)*68], act))
-		}, 0},
+		}, 1e-6},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m, err := NewMatrix(c.typ, cols, rows, c.data)
@@ -111,7 +127,7 @@ func TestMatMulModes(t *testing.T) {
 			}
 			for i := 0; i < n; i++ {
 				for o := 0; o < rows; o++ {
-					if d := math.Abs(float64(out[i*rows+o]) - c.want(o, i)); d > c.tol {
+					if d := math.Abs(float64(out[i*rows+o]) - c.want(o, i)); d > c.tol*(1+math.Abs(c.want(o, i))) {
 						t.Errorf("out[%d][%d] = %g, want %g", i, o, out[i*rows+o], c.want(o, i))
 					}
 				}
@@ -177,5 +193,53 @@ func BenchmarkMatVecQ8_0(b *testing.B) {
 	b.SetBytes(int64(len(wq)))
 	for i := 0; i < b.N; i++ {
 		mm.Mul(m, x, 1, out)
+	}
+}
+
+// TestMulManyMatchesMul checks that fused products (and a product that
+// cannot fuse, F32 beside Q8_0) give exactly what separate calls give.
+func TestMulManyMatchesMul(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	const cols, n = 64, 5
+	pool := NewPool(2)
+	defer pool.Close()
+	var ms []Matrix
+	for _, c := range []struct {
+		typ  quant.Type
+		rows int
+	}{{quant.Q8_0, 40}, {quant.Q8_0, 24}, {quant.F32, 8}, {quant.Q8_0, 3}} {
+		w := randVec(r, cols*c.rows)
+		rb, _ := quant.RowBytes(c.typ, cols)
+		data := make([]byte, rb*c.rows)
+		if err := quant.QuantizeWeights(c.typ, w, data); err != nil {
+			t.Fatal(err)
+		}
+		m, err := NewMatrix(c.typ, cols, c.rows, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	x := randVec(r, cols*n)
+	for _, reference := range []bool{false, true} {
+		mm := NewMatMul(pool, reference)
+		var ps []Product
+		for _, m := range ms {
+			want := make([]float32, n*m.Rows)
+			mm.Mul(m, x, n, want)
+			ps = append(ps, Product{m, make([]float32, n*m.Rows)})
+			defer func(p Product) {
+				for i := range want {
+					if p.Out[i] != want[i] {
+						t.Errorf("reference=%v %s: out[%d] = %g, separately %g", reference, p.W.Type, i, p.Out[i], want[i])
+						return
+					}
+				}
+			}(ps[len(ps)-1])
+		}
+		mm.MulMany(x, n, ps...)
+		if err := mm.Err(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -1,7 +1,9 @@
-// Package cpu is Hearth's portable CPU backend: a persistent worker pool and
-// the matrix and vector kernels the models call. Weights are read in place
-// from the mapped file; every kernel works on caller-owned buffers so that a
-// decoded token allocates nothing.
+// Package cpu is Hearth's CPU backend: a persistent worker pool and the
+// matrix and vector operations the models call, which split their work
+// over the pool and run package simd's kernels (portable Go where no
+// kernel applies). Weights are read in place from the mapped file; every
+// operation works on caller-owned buffers so that a decoded token
+// allocates nothing.
 package cpu
 
 import (

@@ -1,6 +1,10 @@
 package cpu
 
-import "math"
+import (
+	"math"
+
+	"hearth/engine/simd"
+)
 
 // Dot returns the f32 dot product of a and b (len(b) ≥ len(a)). Four
 // independent partial sums keep the rounding error close to a pairwise sum,
@@ -79,14 +83,10 @@ func Sigmoid(z float32) float32 {
 }
 
 // SwiGLU writes silu(gate)·up into gate, with silu(x) = x/(1+e^−x) in f32
-// steps as ggml computes it.
+// steps as ggml computes it, vectorized by package simd (len(up) ≥
+// len(gate), which every caller's buffers guarantee).
 func SwiGLU(gate, up []float32) {
-	up = up[:len(gate)]
-	for i, g := range gate {
-		d := 1 + expf(-g)
-		s := g / d
-		gate[i] = s * up[i]
-	}
+	_ = simd.SwiGLU(gate, up[:len(gate)])
 }
 
 // SoftmaxInPlace replaces x with softmax(x): max subtracted, exponentials in

@@ -1,17 +1,20 @@
 package model
 
 import (
+	"cmp"
+	"fmt"
 	"math"
+	"sync"
 
 	"hearth/engine/cpu"
 	"hearth/engine/kv"
-	"hearth/engine/quant"
+	"hearth/engine/simd"
 )
 
 // attention is the attention half of layer l for the n tokens at positions
 // pos…pos+n−1 whose residual stream is s.x; it adds the attention output to
 // s.x.
-func (m *Model) attention(s *State, l int, cache *kv.Layer, pos, n int) {
+func (m *Model) attention(s *State, l int, cache *kv.Layer, pos, n int) error {
 	c := &m.Config
 	b := &m.Layers[l]
 	e, qd, kd, hd := c.Embd, c.QDim(), c.KVDim(), c.HeadDim
@@ -25,9 +28,7 @@ func (m *Model) attention(s *State, l int, cache *kv.Layer, pos, n int) {
 	s.trace("attn_norm", l, s.xb[:n*e])
 
 	// q, k, v projections
-	s.mm.Mul(b.Q, s.xb, n, s.q)
-	s.mm.Mul(b.K, s.xb, n, s.k)
-	s.mm.Mul(b.V, s.xb, n, s.v)
+	s.mm.MulMany(s.xb, n, cpu.Product{W: b.Q, Out: s.q}, cpu.Product{W: b.K, Out: s.k}, cpu.Product{W: b.V, Out: s.v})
 	q, k, v := s.q[:n*qd], s.k[:n*kd], s.v[:n*kd]
 	s.trace("q", l, q)
 	s.trace("k", l, k)
@@ -65,67 +66,100 @@ func (m *Model) attention(s *State, l int, cache *kv.Layer, pos, n int) {
 
 	// o_h = softmax(q_h·K_g(h) / √D over the visible positions) · V_g(h)
 	s.attn = attnTask{
-		c: c, cache: cache, q: q, out: s.att[:n*qd], scores: s.scores, qf16: s.qf16,
+		c: c, cache: cache, q: q, out: s.att[:n*qd], scores: s.scores,
 		pos: pos, chunked: c.Chunked(l), scale: 1 / float32(math.Sqrt(float64(hd))),
 	}
-	s.pool.Parallel(n*c.Heads, 1, &s.attn)
+	if cache.Type() == kv.F32 {
+		s.pool.Parallel(n*c.Heads, 1, &s.attn)
+	} else {
+		s.pool.Parallel(n*c.HeadsKV, 1, &s.attn)
+	}
+	if err := s.attn.Err(); err != nil {
+		return fmt.Errorf("model: layer %d attention: %w", l, err)
+	}
 
 	// x ← x + Wo·o
 	s.mm.Mul(b.O, s.att, n, s.proj)
 	cpu.Add(s.x[:n*e], s.proj[:n*e])
 	s.trace("attn_residual", l, s.x[:n*e])
+	return nil
 }
 
-// attnTask computes one (token, head) pair per item.
+// attnTask computes attention for one (token, head) pair per item with an
+// f32 cache, or one (token, KV head) pair, all the query heads that share
+// it, with an f16 cache.
 type attnTask struct {
 	c       *Config
 	cache   *kv.Layer
 	q, out  []float32
 	scores  [][]float32
-	qf16    [][]float32
 	pos     int
 	chunked bool
 	scale   float32
+	mu      sync.Mutex // guards err, which workers may set
+	err     error
 }
 
-// Run handles items (token, head). The visible positions start…p of a
-// layer always occupy consecutive slots (a chunk never wraps inside the
-// ring), so keys and values are read as strided runs.
+// Err returns the first error a worker met.
+func (a *attnTask) Err() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
+}
+
+// Run handles its items. The visible positions start…p of a layer always
+// occupy consecutive slots (a chunk never wraps inside the ring), so keys
+// and values are read as strided runs, and a chunked layer never visits a
+// key outside the query's chunk.
 func (a *attnTask) Run(worker, lo, hi int) {
+	if a.cache.Type() == kv.F32 {
+		a.runF32(worker, lo, hi)
+		return
+	}
+	c := a.c
+	hd, qd, kd := c.HeadDim, c.QDim(), c.KVDim()
+	group := c.Heads / c.HeadsKV
+	for item := lo; item < hi; item++ {
+		t, g := item/c.HeadsKV, item%c.HeadsKV
+		start, p := a.visible(t)
+		q0, q1 := t*qd+g*group*hd, t*qd+(g+1)*group*hd
+		first := a.cache.Slot(start)*kd + g*hd
+		err := simd.AttendF16(a.q[q0:q1], group, hd, a.cache.KeysF16()[first:], a.cache.ValuesF16()[first:], kd, p-start+1, a.scale, a.scores[worker], a.out[q0:q1])
+		if err != nil {
+			a.mu.Lock()
+			a.err = cmp.Or(a.err, err)
+			a.mu.Unlock()
+			return
+		}
+	}
+}
+
+// visible returns the first and last position token t of the batch sees.
+func (a *attnTask) visible(t int) (start, p int) {
+	p = a.pos + t
+	if a.chunked {
+		start = p / a.c.Chunk * a.c.Chunk
+	}
+	return start, p
+}
+
+// runF32 computes softmax(scores)·V in ggml's order for an f32 cache:
+// probabilities normalised before the V product, which the f32 goldens
+// match to 1e-5.
+func (a *attnTask) runF32(worker, lo, hi int) {
 	c := a.c
 	hd, qd, kd := c.HeadDim, c.QDim(), c.KVDim()
 	group := c.Heads / c.HeadsKV
 	for item := lo; item < hi; item++ {
 		t, h := item/c.Heads, item%c.Heads
-		p := a.pos + t
-		start := 0
-		if a.chunked {
-			start = p / c.Chunk * c.Chunk
-		}
+		start, p := a.visible(t)
 		q := a.q[t*qd+h*hd : t*qd+(h+1)*hd]
 		o := a.out[t*qd+h*hd : t*qd+(h+1)*hd]
 		first := a.cache.Slot(start)*kd + (h/group)*hd
 		sc := a.scores[worker][:p-start+1]
-		if a.cache.Type() == kv.F32 {
-			// softmax(scores)·V in ggml's order: probabilities normalised
-			// before the V product.
-			m := scoresF32(q, a.cache.KeysF32()[first:], kd, a.scale, sc)
-			cpu.Scale(sc, expShift(sc, m))
-			mixF32(o, a.cache.ValuesF32()[first:], kd, sc)
-			continue
-		}
-		// With an f16 cache llama.cpp's non-flash attention rounds q to f16
-		// for K·q and the probabilities to f16 for V·p.
-		qr := a.qf16[worker][:hd]
-		for i, v := range q {
-			qr[i] = roundF16(v)
-		}
-		scoresF16(qr, a.cache.KeysF16()[first:], kd, a.scale, sc)
-		cpu.SoftmaxInPlace(sc)
-		for j, p := range sc {
-			sc[j] = roundF16(p)
-		}
-		mixF16(o, a.cache.ValuesF16()[first:], kd, sc)
+		m := scoresF32(q, a.cache.KeysF32()[first:], kd, a.scale, sc)
+		cpu.Scale(sc, expShift(sc, m))
+		mixF32(o, a.cache.ValuesF32()[first:], kd, sc)
 	}
 }
 
@@ -183,31 +217,6 @@ func mixF32(o, vals []float32, stride int, w []float32) {
 		}
 		for ; i < len(o); i++ {
 			o[i] += wj * v[i]
-		}
-	}
-}
-
-func roundF16(x float32) float32 { return quant.F16ToF32(quant.F32ToF16(x)) }
-
-func scoresF16(q []float32, keys []uint16, stride int, scale float32, sc []float32) {
-	hd := len(q)
-	for j := range sc {
-		k := keys[j*stride : j*stride+hd]
-		var s float32
-		for i, x := range k {
-			s += q[i] * quant.F16ToF32(x)
-		}
-		sc[j] = s * scale
-	}
-}
-
-func mixF16(o []float32, vals []uint16, stride int, w []float32) {
-	clear(o)
-	hd := len(o)
-	for j, wj := range w {
-		v := vals[j*stride : j*stride+hd]
-		for i, x := range v {
-			o[i] += wj * quant.F16ToF32(x)
 		}
 	}
 }

@@ -4,8 +4,7 @@ import "hearth/engine/cpu"
 
 // swiglu computes out = W_down·(silu(W_gate·y) ⊙ (W_up·y)) for n rows of y.
 func (s *State) swiglu(gate, up, down cpu.Matrix, y []float32, n int, out []float32) {
-	s.mm.Mul(gate, y, n, s.gate)
-	s.mm.Mul(up, y, n, s.up)
+	s.mm.MulMany(y, n, cpu.Product{W: gate, Out: s.gate}, cpu.Product{W: up, Out: s.up})
 	f := gate.Rows
 	cpu.SwiGLU(s.gate[:n*f], s.up[:n*f])
 	s.mm.Mul(down, s.gate, n, out)

@@ -90,7 +90,9 @@ func (m *Model) forwardBatch(s *State, cache *kv.Cache, tokens []int32, embd [][
 	}
 
 	for l := range m.Layers {
-		m.attention(s, l, cache.Layer(l), pos, n)
+		if err := m.attention(s, l, cache.Layer(l), pos, n); err != nil {
+			return err
+		}
 
 		// y = RMSNorm(x) ⊙ ffn_norm; x ← x + FFN(y)
 		for t := 0; t < n; t++ {

@@ -26,7 +26,7 @@ type State struct {
 	expStart, expRows         []int
 	cos, sin, temp            []float32
 	ids                       []float32
-	scores, qf16              [][]float32
+	scores                    [][]float32
 	attn                      attnTask
 }
 
@@ -64,11 +64,9 @@ func NewState(m *Model, pool *cpu.Pool, maxBatch, ctx int, reference bool) *Stat
 		temp:     make([]float32, b),
 		ids:      make([]float32, b*k),
 		scores:   make([][]float32, pool.Threads()),
-		qf16:     make([][]float32, pool.Threads()),
 	}
 	for i := range s.scores {
 		s.scores[i] = make([]float32, ctx)
-		s.qf16[i] = make([]float32, c.HeadDim)
 	}
 	return s
 }
