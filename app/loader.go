@@ -1,14 +1,11 @@
 package app
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 
 	"hearth/engine"
 	"hearth/engine/chat"
@@ -109,33 +106,13 @@ func (a *App) memoryBudget() int64 {
 	if a.cfg.MemoryBudget > 0 {
 		return a.cfg.MemoryBudget
 	}
-	avail := availableMemory()
+	avail := engine.AvailableMemory()
 	a.mu.Lock()
 	if a.model != nil {
 		avail += a.model.s.KVReport().Total()
 	}
 	a.mu.Unlock()
 	return avail
-}
-
-// availableMemory reads MemAvailable from /proc/meminfo; where that is
-// unreadable it returns a budget so large that nothing is refused.
-func availableMemory() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 1 << 62
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && fields[0] == "MemAvailable:" {
-			if kb, err := strconv.ParseInt(fields[1], 10, 64); err == nil {
-				return kb << 10
-			}
-		}
-	}
-	return 1 << 62
 }
 
 // gib formats bytes for people.

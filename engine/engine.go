@@ -89,7 +89,7 @@ func load(f *gguf.File, opts LoadOptions) (*Model, error) {
 	}
 	mdl.budget = opts.MemoryBudget
 	if mdl.budget <= 0 {
-		mdl.budget = availableMemory()
+		mdl.budget = AvailableMemory()
 	}
 	ctx, err := mdl.fitContext(opts.ContextLen, opts.KVType)
 	if err != nil {

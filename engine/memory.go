@@ -75,9 +75,10 @@ func (m *Model) fitContext(ctx int, t kv.Type) (int, error) {
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
-// availableMemory reads MemAvailable from /proc/meminfo; elsewhere (or if
-// unreadable) it returns a budget so large that nothing is refused.
-func availableMemory() int64 {
+// AvailableMemory reads MemAvailable from /proc/meminfo: the memory a new
+// model and its sessions may take. Elsewhere (or if unreadable) it returns a
+// budget so large that nothing is refused.
+func AvailableMemory() int64 {
 	f, err := os.Open("/proc/meminfo")
 	if err != nil {
 		return 1 << 62

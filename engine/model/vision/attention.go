@@ -2,6 +2,8 @@ package vision
 
 import (
 	"math"
+
+	"hearth/engine/cpu"
 )
 
 // rope2D holds the rotations of Llama 4's 2-D vision RoPE: in every head
@@ -66,7 +68,7 @@ func attention(out, q, k, v []float32, tokens, heads, headDim int) {
 			qv := q[t*width+h*headDim : t*width+(h+1)*headDim]
 			maxS := float32(math.Inf(-1))
 			for j := range p {
-				p[j] = dot(qv, k[j*width+h*headDim:j*width+(h+1)*headDim]) * scale
+				p[j] = cpu.Dot(qv, k[j*width+h*headDim:j*width+(h+1)*headDim]) * scale
 				maxS = max(maxS, p[j])
 			}
 			var sum float64

@@ -1,24 +1,10 @@
 package vision
 
-import "math"
+import (
+	"math"
 
-// dot is a float32 dot product with four accumulators, which shortens the
-// dependency chain of the adds about fourfold.
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+	"hearth/engine/cpu"
+)
 
 // matmul sets dst[t·m.out+o] = x[t]·row o of m (+ bias[o] when bias is not
 // nil) for the n rows of x (each m.in wide). Output rows are split across
@@ -33,7 +19,7 @@ func matmul(dst, x []float32, n int, m *matrix, bias []float32) {
 				b = bias[o]
 			}
 			for t := 0; t < n; t++ {
-				dst[t*m.out+o] = dot(x[t*m.in:(t+1)*m.in], w) + b
+				dst[t*m.out+o] = cpu.Dot(x[t*m.in:(t+1)*m.in], w) + b
 			}
 		}
 	})
