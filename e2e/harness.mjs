@@ -39,7 +39,7 @@ const knownNoise = [/reading 'nodes'/]
 export async function launch(opts = {}) {
   const name = opts.name ?? specName()
   mkdirSync(outputDir, { recursive: true })
-  const app = await startApp(name)
+  let app = await startApp(name)
   let browser
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs })
@@ -59,7 +59,9 @@ export async function launch(opts = {}) {
   }
 
   return {
-    app,
+    get app() {
+      return app
+    },
     page,
     /** problems lists page errors, console errors and CSP violations so far. */
     problems,
@@ -68,6 +70,17 @@ export async function launch(opts = {}) {
       const path = join(outputDir, `${label}.png`)
       await page.screenshot({ path })
       return path
+    },
+    /** restart stops the app, starts it again on the same data dir (a new
+     * port) and reloads the page from it: what a user quitting and
+     * reopening Hearth sees. */
+    async restart() {
+      // Leave the page first, so that its IPC does not try to reconnect to
+      // the stopped app.
+      await page.goto('about:blank')
+      await app.stop({ keepData: true })
+      app = await startApp(`${name}-restarted`, { dataDir: app.dataDir })
+      await page.goto(app.url)
     },
     /** close shuts the browser and the app and removes the data dir. */
     async close() {
@@ -101,16 +114,18 @@ async function openPage(browser, opts, problems) {
 }
 
 /**
- * startApp runs the dev binary on a free port with a fresh HEARTH_DATA_DIR and
- * resolves once it serves the frontend. Its output goes to test-output/e2e/<name>.app.log.
+ * startApp runs the dev binary on a free port with a fresh HEARTH_DATA_DIR
+ * (or opts.dataDir) and resolves once it serves the frontend. Its output goes
+ * to test-output/e2e/<name>.app.log. stop({ keepData: true }) leaves the data
+ * dir for a restart.
  */
-export async function startApp(name) {
+export async function startApp(name, opts = {}) {
   const bin = process.env.HEARTH_E2E_BIN ?? join(repoRoot, 'build', 'bin', 'hearth-dev')
   if (!existsSync(bin)) throw new Error(`e2e: ${bin} is missing; run \`make e2e\`, which builds it`)
   if (!process.env.DISPLAY) throw new Error('e2e: DISPLAY is not set; run under Xvfb (`make e2e` does)')
 
   const port = await freePort()
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-'))
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hearth-e2e-'))
   const url = `http://127.0.0.1:${port}/`
   const log = createWriteStream(join(outputDir, `${name}.app.log`))
   const child = spawn(bin, ['-devserver', `127.0.0.1:${port}`, '-assetdir', join(repoRoot, 'frontend', 'dist')], {
@@ -122,12 +137,12 @@ export async function startApp(name) {
   child.stderr.pipe(log)
   const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })))
 
-  const stop = async () => {
+  const stop = async ({ keepData = false } = {}) => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
     const result = await exited
     clearTimeout(timer)
-    rmSync(dataDir, { recursive: true, force: true })
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true })
     return result
   }
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App'
 import { getStatus, type AppStatus } from './api'
 
-vi.mock('./api', () => ({ getStatus: vi.fn() }))
+vi.mock('./api', async () => (await import('./test/apiMock')).apiMock())
 
 const devStatus: AppStatus = {
   version: '0.1.0',
@@ -11,6 +11,8 @@ const devStatus: AppStatus = {
   platform: 'linux/amd64',
   modelLoaded: false,
   dataDir: '/home/u/.local/share/hearth',
+  loadedModelId: 0,
+  modelName: '',
 }
 
 describe('App', () => {
@@ -28,7 +30,8 @@ describe('App', () => {
     expect(screen.getByRole('button', { name: 'New chat' })).toBeInTheDocument()
     expect(screen.getByRole('searchbox', { name: 'Search conversations' })).toBeInTheDocument()
     expect(screen.getByText('No conversations yet')).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Model: No model loaded' })).toBeDisabled()
+    expect(screen.getByRole('button', { name: 'Model: No model loaded' })).toBeEnabled()
+    expect(screen.getByRole('button', { name: 'Open Models' })).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled()
     expect(screen.getByTestId('app-info')).toHaveTextContent('Hearth 0.1.0 · dev · linux/amd64')
     expect(screen.getByTestId('app-info')).toHaveTextContent('Data: /home/u/.local/share/hearth')

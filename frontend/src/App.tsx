@@ -1,22 +1,217 @@
 import './App.css'
-import { Sidebar } from './components/Sidebar'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import {
+  deleteConversation,
+  getSettings,
+  guardDrops,
+  newConversation,
+  onFilesDropped,
+  openImportDialog,
+  pinConversation,
+  renameConversation,
+  restoreConversation,
+  saveExportDialog,
+  switchBranch,
+  type ConversationSummary,
+  type ExportFormat,
+  type SearchHit,
+} from './api'
 import { ChatHeader } from './components/ChatHeader'
 import { ChatPane } from './components/ChatPane'
 import { Composer } from './components/Composer'
+import { ConversationSettingsPanel } from './components/ConversationSettingsPanel'
+import { addDroppedModels, ModelsPanel } from './components/ModelsPanel'
+import { SettingsPanel } from './components/SettingsPanel'
+import { Sidebar } from './components/Sidebar'
+import { Toasts, type Toast } from './components/Toasts'
+import { errorMessage } from './lib/format'
+import { applyTheme } from './lib/theme'
+import { useChat } from './useChat'
+import { useConversations } from './useConversations'
+import { useModels } from './useModels'
 import { useStatus } from './useStatus'
 
-/** App is the window's frame: conversations on the left, the chat on the right. */
+type Panel = 'models' | 'settings' | 'conversation' | null
+
+/** toastMs is how long a toast (and so an Undo) stays. */
+const toastMs = 7000
+
+/** App is the window's frame: conversations on the left, the chat on the
+ * right, and the Models, Settings and conversation-settings panels over it. */
 export default function App() {
   const status = useStatus()
-  const modelLoaded = status.kind === 'ready' && status.status.modelLoaded
+  const ready = status.kind === 'ready' ? status.status : null
+  const modelLoaded = ready?.modelLoaded ?? false
+  const conversations = useConversations()
+  const [currentId, setCurrentId] = useState(0)
+  const chat = useChat(currentId, setCurrentId, conversations.refresh)
+  const models = useModels()
+  const [panel, setPanel] = useState<Panel>(null)
+  const [contextLength, setContextLength] = useState(0)
+  const [toasts, setToasts] = useState<Toast[]>([])
+  const nextToast = useRef(1)
+
+  const dismiss = useCallback((id: number) => setToasts((ts) => ts.filter((t) => t.id !== id)), [])
+  const toast = useCallback(
+    (text: string, action?: Toast['action']) => {
+      const id = nextToast.current++
+      setToasts((ts) => [...ts, { id, text, action }])
+      setTimeout(() => dismiss(id), toastMs)
+    },
+    [dismiss],
+  )
+
+  useEffect(() => {
+    getSettings().then(
+      (s) => {
+        applyTheme(s.theme)
+        setContextLength(s.contextLength)
+      },
+      () => {},
+    )
+  }, [])
+
+  const refreshModels = models.refresh
+  useEffect(() => {
+    const unguard = guardDrops()
+    const off = onFilesDropped((paths) => {
+      void addDroppedModels(paths).then(({ added, errors }) => {
+        if (added) {
+          refreshModels()
+          setPanel('models')
+          toast(added === 1 ? 'Model added' : `${added} models added`)
+        }
+        errors.forEach((e) => toast(e))
+      })
+    })
+    return () => {
+      unguard()
+      off()
+    }
+  }, [refreshModels, toast])
+
+  async function run(task: () => Promise<void>) {
+    try {
+      await task()
+    } catch (err) {
+      toast(errorMessage(err))
+    }
+  }
+
+  const onNew = () =>
+    run(async () => {
+      const c = await newConversation()
+      conversations.refresh()
+      setCurrentId(c.id)
+    })
+  const onDelete = (c: ConversationSummary) =>
+    run(async () => {
+      await deleteConversation(c.id)
+      if (c.id === currentId) setCurrentId(0)
+      conversations.refresh()
+      toast(`Deleted “${c.title || 'New chat'}”`, {
+        label: 'Undo',
+        run: () =>
+          void run(async () => {
+            await restoreConversation(c.id)
+            conversations.refresh()
+          }),
+      })
+    })
+  const onOpenHit = (hit: SearchHit) =>
+    run(async () => {
+      // Show the branch the matching message is on.
+      await switchBranch(hit.conversationId, hit.messageId)
+      if (hit.conversationId === currentId) await chat.reload(hit.conversationId)
+      else setCurrentId(hit.conversationId)
+    })
+  const onExport = (format: ExportFormat) =>
+    run(async () => {
+      const path = await saveExportDialog(currentId, format)
+      if (path) toast(`Exported to ${path}`)
+    })
+  const onImport = () =>
+    run(async () => {
+      const id = await openImportDialog()
+      if (id) {
+        conversations.refresh()
+        setCurrentId(id)
+      }
+    })
+
+  const view = chat.view
   return (
     <div className="app">
-      <Sidebar status={status} />
+      <Sidebar
+        status={status}
+        conversations={conversations.items}
+        currentId={currentId}
+        onSelect={setCurrentId}
+        onNew={onNew}
+        onRename={(id, title) =>
+          run(async () => {
+            await renameConversation(id, title)
+            conversations.refresh()
+            if (id === currentId) await chat.reload(id)
+          })
+        }
+        onPin={(id, pinned) =>
+          run(async () => {
+            await pinConversation(id, pinned)
+            conversations.refresh()
+          })
+        }
+        onDelete={onDelete}
+        onImport={onImport}
+        onOpenSettings={() => setPanel('settings')}
+        onOpenHit={onOpenHit}
+      />
       <main className="chat" aria-label="Chat">
-        <ChatHeader title="New chat" modelLoaded={modelLoaded} />
-        <ChatPane status={status} />
-        <Composer modelLoaded={modelLoaded} />
+        <ChatHeader
+          title={view?.conversation.title || 'New chat'}
+          modelLoaded={modelLoaded}
+          modelName={ready?.modelName}
+          hasConversation={view !== null}
+          onOpenModels={() => setPanel('models')}
+          onOpenSettings={() => setPanel('conversation')}
+          onExport={onExport}
+        />
+        <ChatPane
+          status={status}
+          view={view}
+          streamed={chat.streamed}
+          generation={chat.generation}
+          error={chat.error}
+          onOpenModels={() => setPanel('models')}
+          onEdit={(id, text) => void chat.edit(id, text)}
+          onRegenerate={(id) => void chat.regen(id)}
+          onSelectVersion={(id) => void chat.showBranch(id)}
+          onStop={chat.stop}
+        />
+        <Composer
+          modelLoaded={modelLoaded}
+          onSend={(text) => void chat.send(text)}
+          conversationId={currentId}
+          generating={chat.generation !== null}
+          onStop={chat.stop}
+          revision={`${view?.messages.map((m) => m.id).join('.') ?? ''}:${view?.settings.systemPrompt ?? ''}`}
+        />
       </main>
+      {panel === 'models' && (
+        <ModelsPanel status={ready} models={models} contextLength={contextLength} onClose={() => setPanel(null)} />
+      )}
+      {panel === 'settings' && (
+        <SettingsPanel onClose={() => setPanel(null)} onSaved={(s) => setContextLength(s.contextLength)} />
+      )}
+      {panel === 'conversation' && view && (
+        <ConversationSettingsPanel
+          conversationId={view.conversation.id}
+          initial={{ ...view.settings, systemPrompt: view.settings.systemPrompt || view.systemPrompt }}
+          onClose={() => setPanel(null)}
+          onSaved={() => void chat.reload()}
+        />
+      )}
+      <Toasts toasts={toasts} onDismiss={dismiss} />
     </div>
   )
 }

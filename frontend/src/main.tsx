@@ -1,6 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './styles/theme.css'
+import './styles/controls.css'
 import App from './App'
 
 const root = document.getElementById('root')

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { getStatus, type AppStatus } from './api'
+import { getStatus, onModelStatus, type AppStatus } from './api'
+import { errorMessage } from './lib/format'
 
 /** StatusState is the backend status as it loads. */
 export type StatusState =
@@ -7,7 +8,8 @@ export type StatusState =
   | { kind: 'ready'; status: AppStatus }
   | { kind: 'error'; message: string }
 
-/** useStatus fetches the backend status once when the app mounts. */
+/** useStatus fetches the backend status when the app mounts and follows the
+ * "model:status" events that Go sends after a load or unload. */
 export function useStatus(): StatusState {
   const [state, setState] = useState<StatusState>({ kind: 'loading' })
   useEffect(() => {
@@ -16,13 +18,11 @@ export function useStatus(): StatusState {
       (status) => live && setState({ kind: 'ready', status }),
       (err: unknown) => live && setState({ kind: 'error', message: errorMessage(err) }),
     )
+    const off = onModelStatus((status) => live && setState({ kind: 'ready', status }))
     return () => {
       live = false
+      off()
     }
   }, [])
   return state
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

@@ -1,18 +1,29 @@
 import './Composer.css'
 import { useState, type FormEvent, type KeyboardEvent } from 'react'
-import { SendIcon } from './icons'
+import { SendIcon, StopIcon } from './icons'
+import { TokenCounter } from './TokenCounter'
 
 /** Composer is where the user writes a message. Send stays disabled until a
- * model is loaded and there is text to send. */
+ * model is loaded and there is text to send; while an answer is generated it
+ * becomes Stop. */
 export function Composer({
   modelLoaded,
   onSend,
+  conversationId = 0,
+  generating = false,
+  onStop,
+  revision = '',
 }: {
   modelLoaded: boolean
   onSend?: (text: string) => void
+  conversationId?: number
+  generating?: boolean
+  onStop?: () => void
+  /** revision changes whenever the conversation's active branch does. */
+  revision?: string
 }) {
   const [text, setText] = useState('')
-  const canSend = modelLoaded && onSend !== undefined && text.trim() !== ''
+  const canSend = modelLoaded && !generating && onSend !== undefined && text.trim() !== ''
 
   function send() {
     if (!canSend) return
@@ -41,12 +52,22 @@ export function Composer({
           placeholder={modelLoaded ? 'Message Hearth…' : 'Load a model to start chatting'}
           aria-label="Message"
         />
-        <button type="submit" className="composer-send" disabled={!canSend} aria-label="Send">
-          <SendIcon />
-          Send
-        </button>
+        {generating ? (
+          <button type="button" className="composer-send composer-stop" onClick={onStop} aria-label="Stop">
+            <StopIcon />
+            Stop
+          </button>
+        ) : (
+          <button type="submit" className="composer-send" disabled={!canSend} aria-label="Send">
+            <SendIcon />
+            Send
+          </button>
+        )}
       </div>
-      <p className="composer-hint">Enter to send · Shift+Enter for a new line</p>
+      <div className="composer-hint">
+        <span>Enter to send · Shift+Enter for a new line</span>
+        {modelLoaded && <TokenCounter conversationId={conversationId} draft={text} revision={revision} />}
+      </div>
     </form>
   )
 }

@@ -1,21 +1,29 @@
 import './ModelPicker.css'
 import { ChevronIcon } from './icons'
 
-/** ModelPicker shows which model the chat uses. Until models can be loaded it
- * only says that none is. */
-export function ModelPicker({ modelLoaded }: { modelLoaded: boolean }) {
-  const label = modelLoaded ? 'Model loaded' : 'No model loaded'
+/** ModelPicker shows which model the chat uses and opens the Models panel. */
+export function ModelPicker({
+  modelLoaded,
+  modelName = '',
+  onOpen,
+}: {
+  modelLoaded: boolean
+  modelName?: string
+  onOpen?: () => void
+}) {
+  const label = modelLoaded ? modelName || 'Model loaded' : 'No model loaded'
   return (
     <button
       type="button"
       className="model-picker"
       data-loaded={modelLoaded}
-      disabled={!modelLoaded}
+      disabled={!onOpen}
+      onClick={onOpen}
       aria-label={`Model: ${label}`}
-      title={modelLoaded ? undefined : 'Open a .gguf file with Models → Open'}
+      title="Models: open, download, load"
     >
       <span className="model-picker-dot" aria-hidden="true" />
-      <span>{label}</span>
+      <span className="model-picker-name">{label}</span>
       <ChevronIcon />
     </button>
   )

@@ -73,3 +73,67 @@ export function ModelIcon() {
     </Icon>
   )
 }
+
+/** CloseIcon marks a close button. */
+export function CloseIcon() {
+  return (
+    <Icon>
+      <path d="M6 6l12 12M18 6 6 18" />
+    </Icon>
+  )
+}
+
+/** GearIcon marks settings. */
+export function GearIcon() {
+  return (
+    <Icon>
+      <circle cx="12" cy="12" r="3" />
+      <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
+    </Icon>
+  )
+}
+
+/** SlidersIcon marks the conversation's settings. */
+export function SlidersIcon() {
+  return (
+    <Icon>
+      <path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6" />
+    </Icon>
+  )
+}
+
+/** PinIcon marks a pinned conversation. */
+export function PinIcon() {
+  return (
+    <Icon width="14" height="14">
+      <path d="M12 17v5M9 3h6l-1 7 4 4H6l4-4z" />
+    </Icon>
+  )
+}
+
+/** DownloadIcon marks export and download. */
+export function DownloadIcon() {
+  return (
+    <Icon>
+      <path d="M12 3v12M7 10l5 5 5-5M5 21h14" />
+    </Icon>
+  )
+}
+
+/** UploadIcon marks import. */
+export function UploadIcon() {
+  return (
+    <Icon>
+      <path d="M12 21V9M7 14l5-5 5 5M5 3h14" />
+    </Icon>
+  )
+}
+
+/** StopIcon marks the stop button. */
+export function StopIcon() {
+  return (
+    <Icon>
+      <rect x="6" y="6" width="12" height="12" rx="2" />
+    </Icon>
+  )
+}
