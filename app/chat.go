@@ -127,9 +127,19 @@ func (a *App) CountTokens(conversationID int64, draft string) (TokenCount, error
 		return TokenCount{}, nil
 	}
 	ctx := context.Background()
-	conv, err := getConversation(ctx, db, conversationID)
-	if err != nil {
-		return TokenCount{}, err
+	// Conversation 0 is a chat not created yet: only the default system
+	// prompt precedes the draft.
+	var conv storage.Conversation
+	if conversationID != 0 {
+		if conv, err = getConversation(ctx, db, conversationID); err != nil {
+			return TokenCount{}, err
+		}
+	} else {
+		s, err := a.GetSettings()
+		if err != nil {
+			return TokenCount{}, err
+		}
+		conv.SystemPrompt = s.Defaults.SystemPrompt
 	}
 	msgs, err := a.chatMessages(ctx, db, conv, conv.ActiveLeafID)
 	if err != nil {

@@ -121,6 +121,11 @@ func TestSendStreamsAndSaves(t *testing.T) {
 	if tc.Context != 8192 || tc.Draft < 2 || tc.Conversation < st.PromptTokens || tc.Total <= tc.Conversation+tc.Draft {
 		t.Errorf("CountTokens = %+v (prompt was %d)", tc, st.PromptTokens)
 	}
+	// A chat not created yet counts just its draft.
+	fresh, err := a.CountTokens(0, "and the smoke")
+	if err != nil || fresh.Draft != tc.Draft || fresh.Conversation != 0 || fresh.Total <= fresh.Draft {
+		t.Errorf("CountTokens(0) = %+v, %v", fresh, err)
+	}
 	// The second turn reuses the session's tokens.
 	res2, err := a.SendMessage(conv, "More")
 	if err != nil {

@@ -501,16 +501,17 @@ func (d *downloads) verify(ctx context.Context, it *dlItem) {
 		d.fail(it, err)
 		return
 	}
-	d.mu.Lock()
-	it.rec.State, it.rec.SHA256 = dlDone, sum
-	d.mu.Unlock()
-	d.update(it, true)
 	// A model joins the list once all its files are here (the last part of
-	// a split model to arrive adds it, under its first part's name).
+	// a split model to arrive adds it, under its first part's name). That
+	// happens before "done" is announced, so the UI finds it in the list.
 	parts := modelParts(dest)
 	if _, err := partsSize(parts); err == nil && strings.HasSuffix(strings.ToLower(dest), ".gguf") {
 		if _, err := d.a.AddModel(parts[0]); err != nil {
 			d.a.logf("hearth: downloaded %s: %v", dest, err)
 		}
 	}
+	d.mu.Lock()
+	it.rec.State, it.rec.SHA256 = dlDone, sum
+	d.mu.Unlock()
+	d.update(it, true)
 }

@@ -168,7 +168,7 @@ func (a *App) generate(ctx context.Context, conv storage.Conversation, lm *loade
 			CachedTokens: cached, EtaMS: eta.Milliseconds(),
 		})
 	})
-	stats.CachedTokens, stats.PrefillMS = cached, time.Since(start).Milliseconds()
+	stats.CachedTokens, stats.PrefillMS = cached, ceilMS(time.Since(start))
 	switch {
 	case ctx.Err() != nil:
 		return finish(stopUser, nil)
@@ -216,7 +216,7 @@ func (a *App) generate(ctx context.Context, conv storage.Conversation, lm *loade
 		seq++
 		a.events.Emit(EventChatToken, TokenEvent{ConversationID: conv.ID, AssistantMessageID: asst.ID, Seq: seq, Text: rest})
 	}
-	stats.DecodeMS = time.Since(decodeStart).Milliseconds()
+	stats.DecodeMS = ceilMS(time.Since(decodeStart))
 	return finish(reason, genErr)
 }
 
@@ -297,4 +297,11 @@ func newSampler(vocab int, s ConversationSettings) sample.Sampler {
 		Temperature: float32(s.Temperature), TopK: s.TopK, TopP: float32(s.TopP), MinP: float32(s.MinP),
 		RepeatPenalty: float32(s.RepeatPenalty), Seed: seed,
 	})
+}
+
+// ceilMS rounds a duration up to whole milliseconds, the unit stats are
+// stored in, so that work faster than a millisecond (a tiny model) still
+// gets a finite speed rather than none.
+func ceilMS(d time.Duration) int64 {
+	return int64((d + time.Millisecond - 1) / time.Millisecond)
 }
