@@ -26,14 +26,15 @@ type State struct {
 	expStart, expRows         []int
 	cos, sin, temp            []float32
 	ids                       []float32
-	scores                    [][]float32
+	attnBuf                   [][]float32
 	attn                      attnTask
 }
 
 // NewState allocates the scratch for running m on up to maxBatch tokens at
-// once with a context of ctx positions, on pool. reference selects f32 math
-// on dequantized weights (see cpu.MatMul).
-func NewState(m *Model, pool *cpu.Pool, maxBatch, ctx int, reference bool) *State {
+// once, on pool. reference selects f32 math on dequantized weights (see
+// cpu.MatMul). The fourth argument, the context length, sizes nothing:
+// attention's scratch is per block of keys, not per position.
+func NewState(m *Model, pool *cpu.Pool, maxBatch, _ int, reference bool) *State {
 	c := &m.Config
 	b := maxBatch
 	ff := max(c.FF, c.FFExpert)
@@ -63,10 +64,10 @@ func NewState(m *Model, pool *cpu.Pool, maxBatch, ctx int, reference bool) *Stat
 		sin:      make([]float32, b*c.HeadDim/2),
 		temp:     make([]float32, b),
 		ids:      make([]float32, b*k),
-		scores:   make([][]float32, pool.Threads()),
+		attnBuf:  make([][]float32, pool.Threads()),
 	}
-	for i := range s.scores {
-		s.scores[i] = make([]float32, ctx)
+	for i := range s.attnBuf {
+		s.attnBuf[i] = make([]float32, attnScratch(c))
 	}
 	return s
 }
