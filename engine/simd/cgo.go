@@ -39,8 +39,8 @@ func kernelQuantize(v variant, t quant.Type, src []float32, dst []byte) bool {
 	return rc == 0
 }
 
-// streamRead reads all of p (a multiple of 8 bytes) as fast as baseline
-// vector loads go.
-func streamRead(p []byte) uint64 {
-	return uint64(C.hearth_stream_read(bytePtr(p), C.size_t(len(p))))
+// streamRead reads all of p (a multiple of 8 bytes) with the widest vector
+// loads that the variants in mask (availableMask's bits) allow.
+func streamRead(p []byte, mask int) uint64 {
+	return uint64(C.hearth_stream_read(bytePtr(p), C.size_t(len(p)), C.int(mask)))
 }

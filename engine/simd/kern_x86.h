@@ -2,7 +2,8 @@
 // kern_avx512_amd64.c include it after defining KTARGET (the target
 // attribute string) and KSUFFIX(name); the AVX-512 file also defines KVNNI
 // (VNNI dot products), KTILE (tokens per prefill tile) and KZMM (512-bit
-// Q4_K/Q5_K/Q6_K kernels from kern_x86_zmm.h). The formats live in
+// Q4_K/Q5_K/Q6_K kernels from kern_x86_zmm.h, Q8_0/Q4_0 from
+// kern_x86_zmm_q32.h). The formats live in
 // kern_x86_legacy.h, kern_x86_kquants.h and kern_x86_float.h, the
 // activation quantizers in kern_x86_quantize.h.
 //
@@ -114,8 +115,12 @@ KFN __m256i dot_us_scaled(__m256i acc, __m256i u, __m256i s, __m256i sc)
 		}                                                                                     \
 	}
 
+#ifdef KZMM
+#include "kern_x86_zmm_q32.h"
+#else
 TILED(mm_q8_0, dot_q8_0, n / 32)
 TILED(mm_q4_0, dot_q4_0, n / 32)
+#endif
 TILED(mm_q4_k, dot_q4_k, n / 256)
 TILED(mm_q6_k, dot_q6_k, n / 256)
 TILED(mm_q5_k, dot_q5_k, n / 256)

@@ -1,5 +1,7 @@
 // kern_x86_zmm.h: Q4_K and Q6_K kernels on 512-bit vectors for the AVX-512
-// variant, included by kern_x86.h in place of the 256-bit ones. One zmm
+// variant, included by kern_x86.h in place of the 256-bit ones. The scaled
+// pair sums go through VNNI's vpdpwssd, which adds the products of 16-bit
+// pairs to int32 lanes exactly, as vpmaddwd and vpaddd would. One zmm
 // holds 64 codes, which in both formats are 64 consecutive elements, so a
 // single 64-byte activation load pairs with them.
 
@@ -14,19 +16,36 @@ KFN void dot_qk45(int nb, const uint8_t *w, const uint8_t *const *a, int N, floa
 {
 	const size_t bb = five ? 176 : 144;
 	const int qoff = five ? 48 : 16;
-	const __m256i bit0 = _mm256_set1_epi8(1), bit1 = _mm256_set1_epi8(2);
-	const __m256i lowmask = _mm256_set1_epi8(0x0f);
+	const __m512i bit0 = _mm512_set1_epi8(1), lowmask = _mm512_set1_epi8(0x0f);
+	const __m512i nib_shift = join256(_mm256_setzero_si256(), _mm256_set1_epi16(4));
+	// The fifth bits of the low half's codes are bit 2g of qh, the high
+	// half's bit 2g+1.
+	const __m512i fifth_shift = join256(_mm256_setzero_si256(), _mm256_set1_epi16(1));
+	__m512i scale_ctrl[4];
+	for (int g = 0; g < 4; g++) {
+		const char lo = (char)(4 * g), hi = (char)(4 * g + 2);
+		const __m256i c0 = _mm256_setr_epi8(lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1,
+						    lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1,
+						    lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1);
+		const __m256i c1 = _mm256_setr_epi8(hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1,
+						    hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1,
+						    hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1);
+		scale_ctrl[g] = join256(c0, c1);
+	}
 	__m256 acc[KTILE];
 	_Pragma("GCC unroll 8")
 	for (int t = 0; t < N; t++)
 		acc[t] = _mm256_setzero_ps();
 	for (int i = 0; i < nb; i++) {
 		const uint8_t *wb = w + bb * (size_t)i;
-		__m256i qh = five ? loadu(wb + 16) : _mm256_setzero_si256();
+		__m512i qh512 = five ? _mm512_broadcast_i64x4(loadu(wb + 16)) : _mm512_setzero_si512();
 		const float d = f16at(wb), dmin = f16at(wb + 2);
 		uint32_t sc[2], mn[2];
 		q4k_scales(wb + 4, sc, mn);
-		const uint8_t *scb = (const uint8_t *)sc;
+		// The eight scales as words in every 128-bit lane; group g takes
+		// scale 2g for its low 256 bits and 2g+1 for its high ones.
+		const __m512i sc16 = _mm512_broadcast_i32x4(
+			_mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)((uint64_t)sc[1] << 32 | sc[0]))));
 		__m256i mins16 = q4k_mins16(mn);
 		__m512i sumi[KTILE];
 		_Pragma("GCC unroll 8")
@@ -34,20 +53,20 @@ KFN void dot_qk45(int nb, const uint8_t *w, const uint8_t *const *a, int N, floa
 			sumi[t] = _mm512_setzero_si512();
 		_Pragma("GCC unroll 8")
 		for (int g = 0; g < 4; g++) {
-			__m256i qv = loadu(wb + qoff + 32 * g);
-			__m256i lo = _mm256_and_si256(qv, lowmask);
-			__m256i hi = _mm256_and_si256(_mm256_srli_epi16(qv, 4), lowmask);
+			// The 32 code bytes in both halves, shifted by 0 and 4: low
+			// nibbles (elements 64g..64g+31) below, high ones above.
+			__m512i q = _mm512_and_si512(_mm512_srlv_epi16(_mm512_broadcast_i64x4(loadu(wb + qoff + 32 * g)), nib_shift),
+						     lowmask);
 			if (five) {
-				lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(qh, bit0), 4));
-				hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(qh, bit1), 3));
-				qh = _mm256_srli_epi16(qh, 2); // bits 2g+2, 2g+3 move down for the next pair
+				__m512i h = _mm512_and_si512(_mm512_srlv_epi16(qh512, fifth_shift), bit0);
+				q = _mm512_or_si512(q, _mm512_slli_epi16(h, 4));
+				qh512 = _mm512_srli_epi16(qh512, 2); // bits 2g+2, 2g+3 move down for the next pair
 			}
-			__m512i q = join256(lo, hi);
-			__m512i s = join256(_mm256_set1_epi16(scb[2 * g]), _mm256_set1_epi16(scb[2 * g + 1]));
+			__m512i s = _mm512_shuffle_epi8(sc16, scale_ctrl[g]);
 			_Pragma("GCC unroll 8")
 			for (int t = 0; t < N; t++) {
 				__m512i av = _mm512_loadu_si512(a[t] + 292 * (size_t)i + 4 + 64 * g);
-				sumi[t] = _mm512_add_epi32(sumi[t], _mm512_madd_epi16(_mm512_maddubs_epi16(q, av), s));
+				sumi[t] = _mm512_dpwssd_epi32(sumi[t], _mm512_maddubs_epi16(q, av), s);
 			}
 		}
 		_Pragma("GCC unroll 8")
@@ -109,9 +128,8 @@ KFN void dot_q6_k(int nb, const uint8_t *w, const uint8_t *const *a, int N, floa
 			_Pragma("GCC unroll 8")
 			for (int t = 0; t < N; t++) {
 				const uint8_t *aq = a[t] + 292 * (size_t)i + 4 + 128 * h;
-				__m512i p = _mm512_madd_epi16(_mm512_maddubs_epi16(q01, _mm512_loadu_si512(aq)), s01);
-				p = _mm512_add_epi32(p, _mm512_madd_epi16(_mm512_maddubs_epi16(q23, _mm512_loadu_si512(aq + 64)), s23));
-				sumi[t] = _mm512_add_epi32(sumi[t], p);
+				sumi[t] = _mm512_dpwssd_epi32(sumi[t], _mm512_maddubs_epi16(q01, _mm512_loadu_si512(aq)), s01);
+				sumi[t] = _mm512_dpwssd_epi32(sumi[t], _mm512_maddubs_epi16(q23, _mm512_loadu_si512(aq + 64)), s23);
 			}
 		}
 		_Pragma("GCC unroll 8")

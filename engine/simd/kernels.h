@@ -58,7 +58,9 @@ int hearth_quantize(int variant, int type, const float *src, uint8_t *dst,
 		    int n);
 
 // hearth_stream_read reads n bytes (a multiple of 8) and returns a value
-// that depends on all of them, so the reads cannot be optimized away.
-uint64_t hearth_stream_read(const uint8_t *p, size_t n);
+// that depends on all of them, so the reads cannot be optimized away. It
+// uses the widest loads of the variants in the mask (from
+// hearth_variants).
+uint64_t hearth_stream_read(const uint8_t *p, size_t n, int variants);
 
 #endif

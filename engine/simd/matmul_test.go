@@ -38,7 +38,9 @@ func sizesFor(typ quant.Type) []int {
 	if l.BlockElems == 1 {
 		return []int{1, 7, 256, 4096, 8192 + 13}
 	}
-	return []int{l.BlockElems, 4096, 8192 + 3*l.BlockElems}
+	// Past 16384 elements the AVX-512 Q4_0/Q8_0 matrix-vector product
+	// works in pieces of a row.
+	return []int{l.BlockElems, 4096, 8192 + 3*l.BlockElems, 16384 + 3*l.BlockElems}
 }
 
 type deviation struct{ worst float64 }
