@@ -80,7 +80,7 @@ test('a download can be paused and resumed from the UI', { skip }, async () => {
     name,
   )
   await h.screenshot('download-running')
-  await r.getByRole('button', { name: 'Pause' }).click()
+  await r.getByRole('button', { name: 'Pause', exact: true }).click()
   await r.and(panel.locator('[data-state="paused"]')).waitFor()
   const pausedAt = Number(await r.getByRole('progressbar').getAttribute('aria-valuenow'))
   assert.ok(pausedAt > 0 && pausedAt < 100, `paused at ${pausedAt}%`)
@@ -89,7 +89,7 @@ test('a download can be paused and resumed from the UI', { skip }, async () => {
   assert.equal(server.requests.reduce((n, q) => n + q.sent, 0), sentWhenPaused, 'nothing is fetched while paused')
   await h.screenshot('download-paused')
 
-  await r.getByRole('button', { name: 'Resume' }).click()
+  await r.getByRole('button', { name: 'Resume', exact: true }).click()
   await r.and(panel.locator('[data-state="done"]')).waitFor({ timeout: 30_000 })
   const last = server.requests[server.requests.length - 1]
   assert.match(last.range ?? '', /^bytes=[1-9]\d*-$/, 'resumed where it stopped')

@@ -39,22 +39,22 @@ test('rename inline, pin to the top, delete and undo', async () => {
   await page.getByTestId('conversation').nth(1).waitFor()
 
   // Rename inline: double-click, type, Enter.
-  await page.getByRole('button', { name: 'Soup recipe' }).dblclick()
+  await page.getByRole('button', { name: 'Soup recipe', exact: true }).dblclick()
   await page.getByRole('textbox', { name: 'Conversation title' }).fill('Leek soup')
   await page.getByRole('textbox', { name: 'Conversation title' }).press('Enter')
-  await page.getByRole('button', { name: 'Leek soup' }).waitFor()
+  await page.getByRole('button', { name: 'Leek soup', exact: true }).waitFor()
 
   // Pinned conversations come first.
   const row = page.getByTestId('conversation').filter({ hasText: 'Leek soup' })
   await row.hover()
-  await row.getByRole('button', { name: 'Pin Leek soup' }).click()
+  await row.getByRole('button', { name: 'Pin Leek soup', exact: true }).click()
   await page.waitForFunction(() => document.querySelector('[data-testid="conversation"]')?.dataset.pinned === 'true')
   assert.deepEqual(await titles(), ['Leek soup', 'Trip plans'])
   const list = await page.evaluate(() => window.go.app.App.ListConversations())
   assert.deepEqual(list.map((c) => [c.title, c.pinned]), [['Leek soup', true], ['Trip plans', false]])
 
   // The code block in the answer has a Copy button.
-  await page.getByRole('button', { name: 'Trip plans' }).click()
+  await page.getByRole('button', { name: 'Trip plans', exact: true }).click()
   await page.locator('.md-code .md-code-copy').waitFor()
   assert.equal(await page.locator('.md-code .hljs-string').first().innerText(), '"hi"')
   await h.screenshot('sidebar-history')
@@ -62,14 +62,14 @@ test('rename inline, pin to the top, delete and undo', async () => {
   // Delete, then Undo from the toast.
   const trip = page.getByTestId('conversation').filter({ hasText: 'Trip plans' })
   await trip.hover()
-  await trip.getByRole('button', { name: 'Delete Trip plans' }).click()
+  await trip.getByRole('button', { name: 'Delete Trip plans', exact: true }).click()
   const toast = page.getByTestId('toast')
   await toast.getByText('Deleted “Trip plans”').waitFor()
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation"]').length === 1)
   assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'New chat', 'the open conversation closed')
   await h.screenshot('delete-undo')
-  await toast.getByRole('button', { name: 'Undo' }).click()
-  await page.getByRole('button', { name: 'Trip plans' }).waitFor()
+  await toast.getByRole('button', { name: 'Undo', exact: true }).click()
+  await page.getByRole('button', { name: 'Trip plans', exact: true }).waitFor()
   assert.deepEqual(await titles(), ['Leek soup', 'Trip plans'])
   assert.deepEqual(h.problems, [])
 })

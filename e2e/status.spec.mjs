@@ -41,9 +41,9 @@ test('with no model the frame shows the empty state and cannot send', async () =
     true,
   )
   assert.equal(await page.getByText('No conversations yet').isVisible(), true)
-  assert.equal(await page.getByRole('button', { name: 'New chat' }).isVisible(), true)
+  assert.equal(await page.getByRole('button', { name: 'New chat', exact: true }).isVisible(), true)
   await page.getByRole('textbox', { name: 'Message' }).fill('hello')
-  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true)
+  assert.equal(await page.getByRole('button', { name: 'Send', exact: true }).isDisabled(), true)
   await page.getByRole('textbox', { name: 'Message' }).fill('')
   await h.screenshot('frame-light')
 })
