@@ -31,19 +31,45 @@ func BenchmarkLongestKVPrefix(b *testing.B) {
 	}
 }
 
-// BenchmarkPutKVPage measures snapshot save throughput, one 1 MiB page per
+// BenchmarkPutKVPage measures snapshot save throughput one page per
 // operation, each its own durable transaction.
 func BenchmarkPutKVPage(b *testing.B) {
-	ctx := context.Background()
-	db := openTestDB(b, Options{})
-	_, pages := testChain("bench-model", 2, 64, 256, 1<<20)
-	b.SetBytes(pages[0].size())
-	i := 0
-	for b.Loop() {
-		p := pages[i%len(pages)]
-		if err := db.PutKVPage(ctx, p); err != nil {
-			b.Fatal(err)
-		}
-		i++
+	for _, pageBytes := range []int{64 << 10, 1 << 20} {
+		b.Run(fmt.Sprintf("%dKiB", pageBytes>>10), func(b *testing.B) {
+			ctx := context.Background()
+			db := openTestDB(b, Options{})
+			_, pages := testChain("bench-model", 2, 64, 256, pageBytes)
+			b.SetBytes(pages[0].size())
+			i := 0
+			for b.Loop() {
+				p := pages[i%len(pages)]
+				if err := db.PutKVPage(ctx, p); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkPutKVPages measures snapshot save throughput in batches of 16
+// pages, each batch one durable transaction.
+func BenchmarkPutKVPages(b *testing.B) {
+	for _, pageBytes := range []int{64 << 10, 1 << 20} {
+		b.Run(fmt.Sprintf("16x%dKiB", pageBytes>>10), func(b *testing.B) {
+			ctx := context.Background()
+			db := openTestDB(b, Options{})
+			_, pages := testChain("bench-model", 2, 16, 256, pageBytes)
+			var total int64
+			for _, p := range pages {
+				total += p.size()
+			}
+			b.SetBytes(total)
+			for b.Loop() {
+				if err := db.PutKVPages(ctx, pages); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

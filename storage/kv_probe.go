@@ -3,25 +3,39 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 )
 
 // CountKVPrefix returns how many of prefixHashes, from the first on, have a
 // page stored for the model, reading only page metadata (no data, no
-// checksum). It is a cheap forecast of what LongestKVPrefix will restore,
-// which can come out shorter if a page then fails verification.
+// checksum), in one query. It is a cheap forecast of what LongestKVPrefix
+// will restore, which can come out shorter if a page then fails
+// verification.
 func (db *DB) CountKVPrefix(ctx context.Context, modelDigest string, prefixHashes [][32]byte) (int, error) {
-	for i, h := range prefixHashes {
-		var index int
-		err := db.sql.QueryRowContext(ctx, "SELECT page_index FROM kv_pages WHERE model_digest = ? AND prefix_hash = ?",
-			modelDigest, h[:]).Scan(&index)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && index != i) {
-			return i, nil
-		}
-		if err != nil {
-			return i, fmt.Errorf("storage: count KV prefix: %w", err)
-		}
+	if len(prefixHashes) == 0 {
+		return 0, nil
 	}
-	return len(prefixHashes), nil
+	rows, err := db.sql.QueryContext(ctx, `SELECT j.key, p.page_index FROM json_each(?1) j
+		LEFT JOIN kv_pages p ON p.model_digest = ?2 AND p.prefix_hash = unhex(j.value)`,
+		hashesJSON(prefixHashes), modelDigest)
+	if err != nil {
+		return 0, fmt.Errorf("storage: count KV prefix: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var key int
+		var index sql.NullInt64
+		if err := rows.Scan(&key, &index); err != nil {
+			return n, fmt.Errorf("storage: count KV prefix: %w", err)
+		}
+		if key != n || !index.Valid || index.Int64 != int64(n) {
+			break
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("storage: count KV prefix: %w", err)
+	}
+	return n, nil
 }

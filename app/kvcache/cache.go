@@ -43,6 +43,8 @@ type Cache struct {
 	// known to be in storage along its tokens, so Save writes only new
 	// pages. Weak keys let sessions be collected without telling the cache.
 	stored map[weak.Pointer[engine.Session]][][32]byte
+	// batchBytes is saveBatchBytes; tests lower it.
+	batchBytes int
 }
 
 // New returns a cache over db with the default options and logf (which may
@@ -56,7 +58,7 @@ func NewWith(db *storage.DB, opts Options) *Cache {
 	if opts.PageTokens <= 0 {
 		opts.PageTokens = DefaultPageTokens
 	}
-	return &Cache{db: db, opts: opts, stored: map[weak.Pointer[engine.Session]][][32]byte{}}
+	return &Cache{db: db, opts: opts, stored: map[weak.Pointer[engine.Session]][][32]byte{}, batchBytes: saveBatchBytes}
 }
 
 // PageTokens returns the page size in positions.
@@ -219,7 +221,9 @@ func (c *Cache) feed(s *engine.Session, in Input) error {
 
 // Save stores the whole pages of s that storage does not hold yet (as far
 // as this cache knows) under digest, and returns how many it wrote;
-// storage then evicts least-recently-used pages beyond its budget. content
+// storage then evicts least-recently-used pages beyond its budget. Pages
+// go to storage in batches of one transaction each, so after an error the
+// pages of earlier batches stay stored (and are counted). content
 // is Input.Content of what was prefilled (positions after it, such as
 // generated tokens, are plain tokens).
 func (c *Cache) Save(ctx context.Context, s *engine.Session, digest string, content [][32]byte) (int, error) {
@@ -231,24 +235,50 @@ func (c *Cache) Save(ctx context.Context, s *engine.Session, digest string, cont
 		from++
 	}
 	tokens := s.Tokens()
+	var (
+		batch      []storage.KVPage
+		batchBytes int
+	)
+	// flush stores the batch, which holds the pages before k.
+	flush := func(k int) error {
+		if err := c.db.PutKVPages(ctx, batch); err != nil {
+			c.remember(s, hashes[:k-len(batch)])
+			return fmt.Errorf("kvcache: save: %w", err)
+		}
+		batch, batchBytes = batch[:0], 0
+		return nil
+	}
 	for k := from; k < len(hashes); k++ {
 		data, err := s.SnapshotPage(k*P, P, c.opts.Encoding)
 		if err != nil {
+			if err := flush(k); err != nil {
+				return k - from - len(batch), err
+			}
 			c.remember(s, hashes[:k])
 			return k - from, fmt.Errorf("kvcache: save: %w", err)
 		}
-		err = c.db.PutKVPage(ctx, storage.KVPage{
+		batch = append(batch, storage.KVPage{
 			ModelDigest: digest, PrefixHash: hashes[k], Index: k,
 			Tokens: tokens[k*P : (k+1)*P], Encoding: c.encodingName(), Data: data,
 		})
-		if err != nil {
-			c.remember(s, hashes[:k])
-			return k - from, fmt.Errorf("kvcache: save: %w", err)
+		batchBytes += len(data)
+		if batchBytes >= c.batchBytes {
+			if err := flush(k + 1); err != nil {
+				return k + 1 - from - len(batch), err
+			}
 		}
+	}
+	if err := flush(len(hashes)); err != nil {
+		return len(hashes) - from - len(batch), err
 	}
 	c.remember(s, hashes)
 	return len(hashes) - from, nil
 }
+
+// saveBatchBytes bounds the page data Save stores per transaction: large
+// enough that the commit's fsync and the budget check are paid rarely,
+// small enough that a long context's snapshot is not all held in memory.
+const saveBatchBytes = 16 << 20
 
 // known returns the prefix hashes of the pages of s known to be stored.
 func (c *Cache) known(s *engine.Session) [][32]byte {
