@@ -76,6 +76,11 @@
 // among pages of the same minute the deepest go first, so a chain loses
 // its tail before its head.
 //
+// PutKVPages stores many pages in one transaction (one commit, one budget
+// check); LongestKVPrefix fetches the run in one query and stops reading at
+// the first missing or bad page. Connections map the database file
+// (PRAGMA mmap_size), so restores read page data without a read() per page.
+//
 // # Migrations
 //
 // migrations/NNNN_name.sql are embedded and applied in order, each in one
