@@ -48,6 +48,12 @@ after(async () => {
   await h?.close()
 })
 
+// afterTasks resolves after the page has run two animation frames and the
+// tasks queued before them: an event-loop turn, not a wall-clock wait.
+function afterTasks(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))))
+}
+
 function exportDoc() {
   const messages = []
   let id = 0
@@ -79,7 +85,8 @@ test('an imported conversation full of XSS payloads renders inert', async () => 
     await answers.nth(i).click({ position: { x: 5, y: 5 } })
   }
   for (const link of await page.locator('.markdown a').all()) await link.click()
-  await page.waitForTimeout(300)
+  // Let queued tasks and a frame run, so anything a click scheduled has run.
+  await afterTasks(page)
 
   const state = await page.evaluate((sel) => {
     const md = [...document.querySelectorAll('.markdown')]
