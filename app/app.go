@@ -60,6 +60,8 @@ type Status struct {
 	ModelName string `json:"modelName"`
 	// DataDir is where user data lives; empty when it is not known.
 	DataDir string `json:"dataDir"`
+	// Off lists the features that are off, with the reason (features.go).
+	Off []FeatureOff `json:"off"`
 }
 
 // errNotOpen is what every data method returns before startup opened the
@@ -185,6 +187,7 @@ func (a *App) Status() Status {
 		Build:    buildKind,
 		Platform: runtime.GOOS + "/" + runtime.GOARCH,
 		DataDir:  a.cfg.DataDir,
+		Off:      a.featuresOff(),
 	}
 	a.mu.Lock()
 	if m := a.model; m != nil {

@@ -16,6 +16,7 @@ import {
   type ExportFormat,
   type SearchHit,
 } from './api'
+import { FeaturesOff } from './components/FeaturesOff'
 import { ChatHeader } from './components/ChatHeader'
 import { ChatPane } from './components/ChatPane'
 import { Composer } from './components/Composer'
@@ -176,6 +177,7 @@ export default function App() {
           onOpenSettings={() => setPanel('conversation')}
           onExport={onExport}
         />
+        <FeaturesOff off={ready?.off} />
         <ChatPane
           status={status}
           view={view}
