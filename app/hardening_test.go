@@ -88,19 +88,16 @@ func TestLoaderRefusesBrokenGGUF(t *testing.T) {
 	if err := os.Truncate(later, int64(len(good)*2/3)); err != nil {
 		t.Fatal(err)
 	}
-	// The refusal comes back from LoadModel, or (if the file passed the
-	// first checks) as a "failed" load event; the UI shows either.
-	reason := ""
-	if err := a.LoadModel(mi.ID); err != nil {
-		reason = err.Error()
-	} else {
-		rec.waitFor(t, "the load to fail", func() bool { return len(failedLoads(rec)) > 0 })
-		f := failedLoads(rec)
-		if len(f) != 1 || f[0].ModelID != mi.ID {
-			t.Fatalf("failed load events = %+v", f)
-		}
-		reason = f[0].Error
+	// The refusal comes back from LoadModel or later; either way a
+	// "failed" load event carries it, which takes the card out of its
+	// loading state and shows the reason.
+	loadErr := a.LoadModel(mi.ID)
+	rec.waitFor(t, "the load to fail", func() bool { return len(failedLoads(rec)) > 0 })
+	f := failedLoads(rec)
+	if len(f) != 1 || f[0].ModelID != mi.ID || (loadErr != nil && loadErr.Error() != f[0].Error) {
+		t.Fatalf("LoadModel = %v, failed load events = %+v", loadErr, f)
 	}
+	reason := f[0].Error
 	if !strings.Contains(reason, "cut later") {
 		t.Fatalf("load refusal %q does not name the file", reason)
 	}
@@ -110,8 +107,15 @@ func TestLoaderRefusesBrokenGGUF(t *testing.T) {
 	}
 
 	// The app keeps working: a good model adds and loads.
-	loadTiny(t, a, rec)
-	if !a.Status().ModelLoaded {
-		t.Fatal("the good model did not load after the refusals")
+	gm, err := a.AddModel(fixtureModel(t, tinyScout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.LoadModel(gm.ID); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitFor(t, "the good model to load", func() bool { return a.Status().ModelLoaded || len(failedLoads(rec)) > 1 })
+	if st := a.Status(); !st.ModelLoaded || st.LoadedModelID != gm.ID {
+		t.Fatalf("the good model did not load after the refusals: %+v, %+v", st, failedLoads(rec))
 	}
 }

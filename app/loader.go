@@ -150,6 +150,9 @@ func (a *App) LoadModel(id int64) error {
 	}
 	est, err := a.estimate(rec, set.ContextLength, kt)
 	if err != nil {
+		// The file changed since it was added (cut short, replaced): the
+		// card leaves its loading state and shows why, as for any failure.
+		a.events.Emit(EventModelLoad, ModelLoadEvent{ModelID: id, Stage: "failed", Error: err.Error()})
 		return err
 	}
 	if !est.Fits {
