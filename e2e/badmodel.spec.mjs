@@ -63,6 +63,7 @@ test('broken GGUF files are refused with the reason shown, and the app keeps wor
   const alert = card.getByRole('alert')
   await alert.waitFor()
   assert.match(await alert.innerText(), /cut-later\.gguf.*runs past the end of the file/s)
+  assert.ok(await card.getByRole('button', { name: 'Load', exact: true }).isEnabled(), 'the card left its loading state')
   await h.screenshot('badmodel-load-failed')
   assert.equal((await page.evaluate(() => window.go.app.App.Status())).modelLoaded, false)
 
