@@ -27,3 +27,22 @@ func (a *App) featuresOff() []FeatureOff {
 	a.mu.Unlock()
 	return off
 }
+
+// noteSnapshotSave records whether the last KV snapshot save of lm failed,
+// so the UI shows the prompt cache as off while saves fail; a change is
+// sent to the window as a new status.
+func (a *App) noteSnapshotSave(lm *loadedModel, err error) {
+	a.mu.Lock()
+	was := lm.snapshotsOff
+	switch {
+	case err != nil:
+		lm.snapshotsOff = "saving KV snapshots failed: " + err.Error()
+	case lm.digest != "":
+		lm.snapshotsOff = ""
+	}
+	changed := lm.snapshotsOff != was
+	a.mu.Unlock()
+	if changed {
+		a.events.Emit(EventModelStatus, a.Status())
+	}
+}

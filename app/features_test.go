@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,5 +36,27 @@ func TestStatusNothingOff(t *testing.T) {
 	loadTiny(t, a, rec)
 	if off := a.Status().Off; len(off) != 0 {
 		t.Fatalf("Status().Off = %+v, want none", off)
+	}
+}
+
+// TestSnapshotSaveFailureShowsOff: a failing KV snapshot save turns the
+// prompt cache off in Status, with the reason, until a save succeeds.
+func TestSnapshotSaveFailureShowsOff(t *testing.T) {
+	a, rec := openApp(t, t.TempDir(), Config{})
+	loadTiny(t, a, rec)
+	a.mu.Lock()
+	lm := a.model
+	a.mu.Unlock()
+	a.noteSnapshotSave(lm, errors.New("disk full"))
+	off := a.Status().Off
+	if len(off) != 1 || !strings.Contains(off[0].Feature, "Prompt cache") || !strings.Contains(off[0].Reason, "disk full") {
+		t.Fatalf("Status().Off = %+v", off)
+	}
+	if last := rec.named(EventModelStatus); len(last) == 0 || len(last[len(last)-1].(Status).Off) != 1 {
+		t.Error("the change was not sent as a model:status event")
+	}
+	a.noteSnapshotSave(lm, nil)
+	if off := a.Status().Off; len(off) != 0 {
+		t.Fatalf("after a good save Status().Off = %+v", off)
 	}
 }
