@@ -84,11 +84,15 @@ type Selection struct {
 	Active    Kind
 	Device    Device // the device found, even when it is not used
 	Fallback  string // why Active is not the GPU asked for (or auto found); empty when it is
+	Note      string // auto on a machine without a GPU stack: what was looked for (not a failure)
 	Plan      *Plan  // the placement for Device; nil when no GPU was found
 }
 
 // String is one line for logs: "backend: cpu (cuda requested: no NVIDIA driver: …)".
 func (s Selection) String() string {
+	if s.Fallback == "" && s.Note != "" {
+		return fmt.Sprintf("backend: %s (%s: %s)", s.Active, s.Requested, s.Note)
+	}
 	if s.Fallback == "" {
 		return fmt.Sprintf("backend: %s (%s requested)", s.Active, s.Requested)
 	}

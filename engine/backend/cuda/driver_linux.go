@@ -172,6 +172,9 @@ func Open(o Options) (*Device, error) {
 		Kind: backend.CUDA, Name: string(bytes.TrimRight(name, "\x00")),
 		Arch: fmt.Sprintf("sm_%d%d", major, minor), Total: int64(total), Free: int64(free),
 	}
+	if o.ProbeOnly {
+		return d, nil
+	}
 	if err := d.loadKernels(o); err != nil {
 		d.Close()
 		return nil, err

@@ -28,6 +28,9 @@ type Options struct {
 	CacheDir string
 	// Ordinal is the device number.
 	Ordinal int
+	// ProbeOnly opens the driver and reads the device without loading NVRTC
+	// or the kernels (Kernels must not be used then).
+	ProbeOnly bool
 }
 
 func (o Options) driverLibs() []string {
