@@ -145,3 +145,22 @@ func warnBackend(sel backend.Selection) {
 		fmt.Fprintln(os.Stderr, "hearth:", sel.String())
 	}
 }
+
+// ProbeBackend resolves kind for the model at path at context ctx (0: the
+// trained context) as Load would, without loading the weights for compute:
+// for `hearth model info`.
+func ProbeBackend(path string, ctx int, kind backend.Kind, policy *backend.Policy) (backend.Selection, error) {
+	f, err := gguf.Open(path)
+	if err != nil {
+		return backend.Selection{}, fmt.Errorf("engine: %w", err)
+	}
+	defer f.Close()
+	cfg, err := model.ReadConfig(f)
+	if err != nil {
+		return backend.Selection{}, fmt.Errorf("engine: %w", err)
+	}
+	if ctx <= 0 {
+		ctx = cfg.ContextTrain
+	}
+	return selectBackend(f, &cfg, ctx, LoadOptions{Backend: kind, Placement: policy}), nil
+}

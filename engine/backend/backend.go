@@ -99,5 +99,10 @@ func (s Selection) String() string {
 	return fmt.Sprintf("backend: %s — %s requested but not used: %s", s.Active, s.Requested, s.Fallback)
 }
 
-// GiB formats bytes as "1.50 GiB".
-func GiB(n int64) string { return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30)) }
+// GiB formats bytes for people: "1.50 GiB", or "3.2 MiB" below a GiB.
+func GiB(n int64) string {
+	if n < 1<<30 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+}

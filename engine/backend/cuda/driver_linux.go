@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -104,15 +105,15 @@ var driverV2 = map[string]bool{"cuMemGetInfo": true, "cuMemAlloc": true, "cuMemF
 
 // openLib dlopens the first of names that loads.
 func openLib(names []string) (uintptr, string, error) {
-	var errs []error
+	var errs []string
 	for _, n := range names {
 		h, err := purego.Dlopen(n, purego.RTLD_NOW|purego.RTLD_GLOBAL)
 		if err == nil {
 			return h, n, nil
 		}
-		errs = append(errs, err)
+		errs = append(errs, err.Error())
 	}
-	return 0, "", errors.Join(errs...)
+	return 0, "", errors.New(strings.Join(errs, "; "))
 }
 
 // Device is an opened CUDA device with the kernels loaded. It implements
