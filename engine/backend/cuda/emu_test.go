@@ -3,8 +3,11 @@
 package cuda
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -24,25 +27,56 @@ type emulator struct {
 	argSize_ func(name string) uintptr
 }
 
+var (
+	emuOnce sync.Once
+	emuDir  string
+	emuLib  *emulator
+	emuErr  string
+)
+
+// TestMain removes the emulator's build directory after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if emuDir != "" {
+		os.RemoveAll(emuDir)
+	}
+	os.Exit(code)
+}
+
+// newEmulator builds the emulator library once per test run and opens it.
 func newEmulator(t *testing.T) *emulator {
 	t.Helper()
 	gxx := requireTool(t, "g++")
-	so := filepath.Join(t.TempDir(), "emu.so")
-	cmd := exec.Command(gxx, "-std=c++20", "-O1", "-ffp-contract=off", "-shared", "-fPIC", "-o", so, "testdata/emu.cpp")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the kernel emulator: %v\n%s", err, out)
+	emuOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "hearth-cuda-emu-")
+		if err != nil {
+			emuErr = err.Error()
+			return
+		}
+		emuDir = dir
+		so := filepath.Join(dir, "emu.so")
+		cmd := exec.Command(gxx, "-std=c++20", "-O1", "-ffp-contract=off", "-shared", "-fPIC", "-o", so, "testdata/emu.cpp")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			emuErr = fmt.Sprintf("building the kernel emulator: %v\n%s", err, out)
+			return
+		}
+		h, err := purego.Dlopen(so, purego.RTLD_NOW|purego.RTLD_LOCAL)
+		if err != nil {
+			emuErr = fmt.Sprintf("opening the emulator: %v", err)
+			return
+		}
+		e := &emulator{}
+		purego.RegisterLibFunc(&e.alloc_, h, "emu_alloc")
+		purego.RegisterLibFunc(&e.free_, h, "emu_free")
+		purego.RegisterLibFunc(&e.copy_, h, "emu_copy")
+		purego.RegisterLibFunc(&e.launch_, h, "emu_launch")
+		purego.RegisterLibFunc(&e.argSize_, h, "emu_arg_size")
+		emuLib = e
+	})
+	if emuLib == nil {
+		t.Fatal(emuErr)
 	}
-	h, err := purego.Dlopen(so, purego.RTLD_NOW|purego.RTLD_LOCAL)
-	if err != nil {
-		t.Fatalf("opening the emulator: %v", err)
-	}
-	e := &emulator{}
-	purego.RegisterLibFunc(&e.alloc_, h, "emu_alloc")
-	purego.RegisterLibFunc(&e.free_, h, "emu_free")
-	purego.RegisterLibFunc(&e.copy_, h, "emu_copy")
-	purego.RegisterLibFunc(&e.launch_, h, "emu_launch")
-	purego.RegisterLibFunc(&e.argSize_, h, "emu_arg_size")
-	return e
+	return emuLib
 }
 
 func (e *emulator) alloc(n int) (uint64, error) { return uint64(e.alloc_(uintptr(n))), nil }
