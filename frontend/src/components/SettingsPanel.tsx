@@ -122,7 +122,7 @@ export function SettingsPanel({ onClose, onSaved }: { onClose: () => void; onSav
                 <option value="cuda">CUDA (NVIDIA)</option>
                 <option value="metal">Metal (Apple)</option>
               </select>
-              <span className="field-hint">applies at the next model load; an unusable GPU falls back to the CPU with a notice</span>
+              <span className="field-hint">next load; an unusable GPU falls back to the CPU, with a notice</span>
             </label>
             <label className="field">
               KV snapshot budget (MiB)
