@@ -24,6 +24,8 @@ describe('getStatus', () => {
         dataDir: '/data',
         loadedModelId: 4,
         modelName: 'Scout',
+        backend: 'cpu',
+        backendNotice: 'cuda: no NVIDIA driver',
       }),
     )
     await expect(getStatus()).resolves.toEqual({
@@ -34,6 +36,8 @@ describe('getStatus', () => {
       dataDir: '/data',
       loadedModelId: 4,
       modelName: 'Scout',
+      backend: 'cpu',
+      backendNotice: 'cuda: no NVIDIA driver',
     })
   })
 

@@ -23,6 +23,10 @@ export interface AppStatus {
   loadedModelId: number
   /** The loaded model's display name, "" when none is loaded. */
   modelName: string
+  /** GPU backends (issue #15): what the loaded model computes on, "" when none is loaded. */
+  backend?: string
+  /** Why a GPU asked for (or found) is not used; "" when there is nothing to say. */
+  backendNotice?: string
 }
 
 /** ModelInfo is a model file Hearth knows about. */
@@ -165,7 +169,12 @@ export interface Settings {
   theme: Theme
   defaults: ConversationSettings
   kvCacheBudgetBytes: number
+  /** GPU backends (issue #15): compute backend, '' = automatic. */
+  backend: Backend
 }
+
+/** Backend is the compute backend choice ('' = automatic). */
+export type Backend = '' | 'auto' | 'cpu' | 'cuda' | 'metal'
 
 /** Theme is the colour scheme the user picked. */
 export type Theme = 'system' | 'light' | 'dark'
@@ -236,6 +245,8 @@ function toStatus(s: Partial<AppStatus>): AppStatus {
     dataDir: s.dataDir ?? '',
     loadedModelId: s.loadedModelId ?? 0,
     modelName: s.modelName ?? '',
+    backend: s.backend ?? '',
+    backendNotice: s.backendNotice ?? '',
   }
 }
 

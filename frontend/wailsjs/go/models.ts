@@ -302,6 +302,7 @@ export namespace app {
 	    theme: string;
 	    defaults: ConversationSettings;
 	    kvCacheBudgetBytes: number;
+	    backend: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -316,6 +317,7 @@ export namespace app {
 	        this.theme = source["theme"];
 	        this.defaults = this.convertValues(source["defaults"], ConversationSettings);
 	        this.kvCacheBudgetBytes = source["kvCacheBudgetBytes"];
+	        this.backend = source["backend"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -344,6 +346,8 @@ export namespace app {
 	    loadedModelId: number;
 	    modelName: string;
 	    dataDir: string;
+	    backend: string;
+	    backendNotice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Status(source);
@@ -358,6 +362,8 @@ export namespace app {
 	        this.loadedModelId = source["loadedModelId"];
 	        this.modelName = source["modelName"];
 	        this.dataDir = source["dataDir"];
+	        this.backend = source["backend"];
+	        this.backendNotice = source["backendNotice"];
 	    }
 	}
 	export class TokenCount {
