@@ -3,6 +3,7 @@ module hearth
 go 1.26
 
 require (
+	github.com/ebitengine/purego v0.11.3
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/wailsapp/wails/v2 v2.15.0
 	golang.org/x/image v0.41.0

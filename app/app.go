@@ -62,6 +62,11 @@ type Status struct {
 	DataDir string `json:"dataDir"`
 	// Off lists the features that are off, with the reason (features.go).
 	Off []FeatureOff `json:"off"`
+	// Backend is what the loaded model computes on ("cpu", "cuda", "metal").
+	Backend string `json:"backend"`
+	// BackendNotice says why a GPU that was asked for (or found) is not
+	// used; the window shows it as a banner. Empty when there is nothing to say.
+	BackendNotice string `json:"backendNotice"`
 }
 
 // errNotOpen is what every data method returns before startup opened the
@@ -192,6 +197,8 @@ func (a *App) Status() Status {
 	a.mu.Lock()
 	if m := a.model; m != nil {
 		st.ModelLoaded, st.LoadedModelID, st.ModelName = true, m.id, m.name
+		sel := m.m.Backend()
+		st.Backend, st.BackendNotice = string(sel.Active), sel.Fallback
 	}
 	a.mu.Unlock()
 	return st

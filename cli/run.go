@@ -44,6 +44,7 @@ type modelFlags struct {
 	reference bool
 	overrides stringList
 	budget    byteSize
+	backend   backendFlags
 }
 
 func (mf *modelFlags) register(fs *flag.FlagSet, defaultKV string) {
@@ -54,6 +55,7 @@ func (mf *modelFlags) register(fs *flag.FlagSet, defaultKV string) {
 	fs.BoolVar(&mf.reference, "reference-math", false, "dequantize weights and compute in f32 instead of llama.cpp's quantized dot products")
 	fs.Var(&mf.budget, "memory-budget", "most memory the model may take, weights + KV cache + scratch, e.g. 8GiB (0: the machine's available memory); a model that needs more is refused before it loads, with the numbers")
 	fs.Var(&mf.overrides, "override-kv", "override a metadata value, `KEY=TYPE:VALUE` with TYPE int|float|bool|str (repeatable)")
+	mf.backend.register(fs)
 }
 
 func (mf *modelFlags) load() (*engine.Model, kv.Type, error) {
@@ -61,9 +63,14 @@ func (mf *modelFlags) load() (*engine.Model, kv.Type, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	bk, policy, err := mf.backend.options()
+	if err != nil {
+		return nil, 0, err
+	}
 	m, err := engine.Load(mf.model, engine.LoadOptions{
 		Overrides: mf.overrides, Threads: mf.threads, ReferenceMath: mf.reference, ContextLen: mf.ctx, KVType: kt,
 		MemoryBudget: int64(mf.budget),
+		Backend:      bk, Placement: policy,
 	})
 	return m, kt, err
 }

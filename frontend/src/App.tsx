@@ -1,3 +1,4 @@
+import { BackendBanner } from './components/BackendBanner'
 import './App.css'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import {
@@ -178,6 +179,7 @@ export default function App() {
           onExport={onExport}
         />
         <FeaturesOff off={ready?.off} />
+        <BackendBanner backend={ready?.backend ?? ''} notice={ready?.backendNotice ?? ''} />
         <ChatPane
           status={status}
           view={view}

@@ -31,6 +31,10 @@ export interface AppStatus {
   modelName: string
   /** Features that are off, with the reason (Go: app.FeatureOff). */
   off?: FeatureOff[]
+  /** GPU backends (issue #15): what the loaded model computes on, "" when none is loaded. */
+  backend?: string
+  /** Why a GPU asked for (or found) is not used; "" when there is nothing to say. */
+  backendNotice?: string
 }
 
 /** ModelInfo is a model file Hearth knows about. */
@@ -173,7 +177,12 @@ export interface Settings {
   theme: Theme
   defaults: ConversationSettings
   kvCacheBudgetBytes: number
+  /** GPU backends (issue #15): compute backend, '' = automatic. */
+  backend: Backend
 }
+
+/** Backend is the compute backend choice ('' = automatic). */
+export type Backend = '' | 'auto' | 'cpu' | 'cuda' | 'metal'
 
 /** Theme is the colour scheme the user picked. */
 export type Theme = 'system' | 'light' | 'dark'
@@ -245,6 +254,8 @@ function toStatus(s: Partial<AppStatus>): AppStatus {
     loadedModelId: s.loadedModelId ?? 0,
     modelName: s.modelName ?? '',
     off: s.off ?? [],
+    backend: s.backend ?? '',
+    backendNotice: s.backendNotice ?? '',
   }
 }
 

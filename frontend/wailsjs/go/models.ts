@@ -316,6 +316,7 @@ export namespace app {
 	    theme: string;
 	    defaults: ConversationSettings;
 	    kvCacheBudgetBytes: number;
+	    backend: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -330,6 +331,7 @@ export namespace app {
 	        this.theme = source["theme"];
 	        this.defaults = this.convertValues(source["defaults"], ConversationSettings);
 	        this.kvCacheBudgetBytes = source["kvCacheBudgetBytes"];
+	        this.backend = source["backend"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -359,6 +361,8 @@ export namespace app {
 	    modelName: string;
 	    dataDir: string;
 	    off: FeatureOff[];
+	    backend: string;
+	    backendNotice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Status(source);
@@ -374,6 +378,8 @@ export namespace app {
 	        this.modelName = source["modelName"];
 	        this.dataDir = source["dataDir"];
 	        this.off = this.convertValues(source["off"], FeatureOff);
+	        this.backend = source["backend"];
+	        this.backendNotice = source["backendNotice"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
