@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -23,6 +24,12 @@ var frontendDist embed.FS
 var icon []byte
 
 func main() {
+	// A binary built without -tags sqlite_fts5 cannot open the database:
+	// say how to build it instead of running without history and search.
+	if err := storage.CheckFTS5(context.Background()); err != nil {
+		fmt.Fprintf(os.Stderr, "hearth: %v\n", err)
+		os.Exit(1)
+	}
 	if code, ok := cli.Run(os.Args[1:]); ok {
 		os.Exit(code)
 	}

@@ -60,6 +60,8 @@ type Status struct {
 	ModelName string `json:"modelName"`
 	// DataDir is where user data lives; empty when it is not known.
 	DataDir string `json:"dataDir"`
+	// Off lists the features that are off, with the reason (features.go).
+	Off []FeatureOff `json:"off"`
 	// Backend is what the loaded model computes on ("cpu", "cuda", "metal").
 	Backend string `json:"backend"`
 	// BackendNotice says why a GPU that was asked for (or found) is not
@@ -190,6 +192,7 @@ func (a *App) Status() Status {
 		Build:    buildKind,
 		Platform: runtime.GOOS + "/" + runtime.GOARCH,
 		DataDir:  a.cfg.DataDir,
+		Off:      a.featuresOff(),
 	}
 	a.mu.Lock()
 	if m := a.model; m != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"reflect"
 	"runtime"
 	"testing"
 )
@@ -24,8 +25,10 @@ func TestStatus(t *testing.T) {
 				Platform:    runtime.GOOS + "/" + runtime.GOARCH,
 				ModelLoaded: false,
 				DataDir:     tt.dataDir,
+				// Never opened: the database features show as off.
+				Off: []FeatureOff{{Feature: "Chat history, search and settings", Reason: errNotOpen.Error()}},
 			}
-			if got != want {
+			if !reflect.DeepEqual(got, want) {
 				t.Errorf("Status() = %+v, want %+v", got, want)
 			}
 		})
@@ -42,12 +45,12 @@ func TestStatusJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &fields); err != nil {
 		t.Fatalf("unmarshal Status: %v", err)
 	}
-	for _, key := range []string{"version", "build", "platform", "modelLoaded", "loadedModelId", "modelName", "dataDir"} {
+	for _, key := range []string{"version", "build", "platform", "modelLoaded", "loadedModelId", "modelName", "dataDir", "off", "backend", "backendNotice"} {
 		if _, ok := fields[key]; !ok {
 			t.Errorf("Status JSON %s lacks %q", b, key)
 		}
 	}
-	if len(fields) != 7 {
-		t.Errorf("Status JSON has %d fields, want 7: %s", len(fields), b)
+	if len(fields) != 10 {
+		t.Errorf("Status JSON has %d fields, want 10: %s", len(fields), b)
 	}
 }

@@ -287,10 +287,12 @@ func (d *downloads) view(it *dlItem) Download {
 		State: r.State, Error: r.Error, SHA256: sum}
 }
 
-// update emits the download's progress (throttled unless final) and, when
-// final, saves its state.
+// update emits the download's progress (throttled unless final, with a
+// trailing event so the last progress always shows) and, when final, saves
+// its state.
 func (d *downloads) update(it *dlItem, final bool) {
 	if !it.throttle.ready(final) {
+		it.throttle.trailing(func() { d.a.events.Emit(EventDownload, d.view(it)) })
 		return
 	}
 	if final && d.a.db != nil {

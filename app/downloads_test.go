@@ -209,29 +209,34 @@ func TestDownloadWithoutRangeSupportRestarts(t *testing.T) {
 	}
 }
 
-// slowServer serves data with Range support in small, paced writes, so a
-// test can pause mid-way.
+// slowServer serves data with Range support. A request from the start gets
+// the first half and then stalls until the client goes away, so a test can
+// pause or cancel mid-way whatever the machine's speed; a ranged request
+// (a resume) gets the rest at once.
 func slowServer(data []byte, log *rangeLog) *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.add(r)
-		start := 0
+		start, stop := 0, len(data)/2
 		if rg := r.Header.Get("Range"); rg != "" {
 			s, _, _ := strings.Cut(strings.TrimPrefix(rg, "bytes="), "-")
 			for _, c := range s {
 				start = start*10 + int(c-'0')
 			}
+			stop = len(data)
 			w.Header().Set("Content-Range", "bytes "+itoa(start)+"-"+itoa(len(data)-1)+"/"+itoa(len(data)))
 			w.Header().Set("Content-Length", itoa(len(data)-start))
 			w.WriteHeader(http.StatusPartialContent)
 		} else {
 			w.Header().Set("Content-Length", itoa(len(data)))
 		}
-		for i := start; i < len(data); i += 16 << 10 {
-			if _, err := w.Write(data[i:min(i+16<<10, len(data))]); err != nil {
+		for i := start; i < stop; i += 16 << 10 {
+			if _, err := w.Write(data[i:min(i+16<<10, stop)]); err != nil {
 				return
 			}
 			w.(http.Flusher).Flush()
-			time.Sleep(5 * time.Millisecond)
+		}
+		if stop < len(data) {
+			<-r.Context().Done()
 		}
 	}))
 }

@@ -107,9 +107,28 @@ func listenForDrops(ctx context.Context, events Emitter) {
 
 // throttle lets through one event per interval, plus any marked final.
 type throttle struct {
-	mu    sync.Mutex
-	every time.Duration
-	last  time.Time
+	mu      sync.Mutex
+	every   time.Duration
+	last    time.Time
+	pending bool // a trailing event is scheduled
+}
+
+// trailing runs emit once the current interval ends, for an event that
+// ready held back: without it a stream that stalls (a server that stops
+// sending) would leave the UI showing progress from before the burst.
+func (t *throttle) trailing(emit func()) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pending {
+		return
+	}
+	t.pending = true
+	time.AfterFunc(t.every-time.Since(t.last), func() {
+		t.mu.Lock()
+		t.pending, t.last = false, time.Now()
+		t.mu.Unlock()
+		emit()
+	})
 }
 
 // ready reports whether an event may go now, and if so starts a new interval.

@@ -281,9 +281,11 @@ func (a *App) saveSnapshot(lm *loadedModel) {
 	if lm.digest == "" {
 		return
 	}
-	if _, err := a.cache.Save(context.Background(), lm.s, lm.digest, nil); err != nil {
+	_, err := a.cache.Save(context.Background(), lm.s, lm.digest, nil)
+	if err != nil {
 		a.logf("hearth: %v", err)
 	}
+	a.noteSnapshotSave(lm, err)
 }
 
 // newSampler builds the sampler chain of a conversation's settings; seed 0

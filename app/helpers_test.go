@@ -48,16 +48,22 @@ func (r *recorder) named(name string) []any {
 	return out
 }
 
-// waitFor waits until cond holds, failing the test after timeout.
+// waitFor waits until cond holds, checking after every event and every
+// 20 ms. It has no deadline of its own, which a slow machine could miss:
+// only the test binary's -timeout ends a wait that never ends, and a
+// minute before that it fails the test naming what it waited for.
 func (r *recorder) waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
+	var hang <-chan time.Time
+	if d, ok := t.Deadline(); ok {
+		hang = time.After(time.Until(d) - time.Minute)
+	}
 	for !cond() {
 		select {
 		case <-r.notify:
 		case <-time.After(20 * time.Millisecond):
-		case <-deadline:
-			t.Fatalf("timed out waiting for %s", what)
+		case <-hang:
+			t.Fatalf("still waiting for %s when the test binary's -timeout was a minute away", what)
 		}
 	}
 }

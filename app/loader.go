@@ -39,8 +39,9 @@ type loadedModel struct {
 	format chat.Format
 	stops  []int32
 	// digest keys the model's KV snapshot pages; "" leaves the snapshot
-	// cache unused.
-	digest string
+	// cache unused, and snapshotsOff then says why (for the UI).
+	digest       string
+	snapshotsOff string
 }
 
 // MemoryEstimate returns the memory the model needs at contextLen tokens
@@ -150,6 +151,9 @@ func (a *App) LoadModel(id int64) error {
 	}
 	est, err := a.estimate(rec, set.ContextLength, kt)
 	if err != nil {
+		// The file changed since it was added (cut short, replaced): the
+		// card leaves its loading state and shows why, as for any failure.
+		a.events.Emit(EventModelLoad, ModelLoadEvent{ModelID: id, Stage: "failed", Error: err.Error()})
 		return err
 	}
 	if !est.Fits {
@@ -217,7 +221,7 @@ func (a *App) load(rec storage.ModelRecord, set Settings, contextLen int, kt kv.
 	// one, chat still works, it only recomputes every prompt.
 	if lm.digest, err = a.cache.ModelDigest(a.bgCtx, rec.Path, "kv="+kt.String()); err != nil {
 		a.logf("hearth: KV snapshots off for %s: %v", rec.Path, err)
-		lm.digest = ""
+		lm.digest, lm.snapshotsOff = "", err.Error()
 	}
 	stage("warming", 0.4)
 	if err := a.warm(rec, func(f float64) { stage("warming", 0.4+0.5*f) }); err != nil {

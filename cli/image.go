@@ -2,7 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"os"
+
+	"hearth/engine/imageprep"
 
 	"hearth/engine/chat"
 	"hearth/engine/model/vision"
@@ -19,11 +20,22 @@ type chatImage struct {
 	rows [][]float32 // nil until encoded
 }
 
+// checkImage reads the header of the image file at path (refusing a file
+// too large to read, a format not supported and a size over the pixel
+// limit) without decoding it: `hearth run` checks every image this way
+// before the slow model load.
+func checkImage(path string) error {
+	if _, _, err := imageprep.ReadFile(path, imageprep.Limits{}); err != nil {
+		return fmt.Errorf("image %s: %w", path, err)
+	}
+	return nil
+}
+
 // loadImage reads and preprocesses the image file at path for p.
 func loadImage(p *vision.Projector, path string) (*chatImage, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := imageprep.ReadFile(path, p.Limits)
 	if err != nil {
-		return nil, fmt.Errorf("image: %w", err)
+		return nil, fmt.Errorf("image %s: %w", path, err)
 	}
 	img, err := p.Preprocess(data)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"hearth/engine/model/vision"
 	"hearth/engine/sample"
 	"hearth/engine/tokenizer"
+	"hearth/storage"
 )
 
 // stringList is a repeatable string flag (--override-kv K=T:V ...).
@@ -42,6 +43,7 @@ type modelFlags struct {
 	kvType    string
 	reference bool
 	overrides stringList
+	budget    byteSize
 	backend   backendFlags
 }
 
@@ -51,6 +53,7 @@ func (mf *modelFlags) register(fs *flag.FlagSet, defaultKV string) {
 	fs.IntVar(&mf.ctx, "ctx", 0, "context length in tokens (0: what fits in memory, up to the trained context)")
 	fs.StringVar(&mf.kvType, "kv-type", defaultKV, "KV cache element type: f16 or f32")
 	fs.BoolVar(&mf.reference, "reference-math", false, "dequantize weights and compute in f32 instead of llama.cpp's quantized dot products")
+	fs.Var(&mf.budget, "memory-budget", "most memory the model may take, weights + KV cache + scratch, e.g. 8GiB (0: the machine's available memory); a model that needs more is refused before it loads, with the numbers")
 	fs.Var(&mf.overrides, "override-kv", "override a metadata value, `KEY=TYPE:VALUE` with TYPE int|float|bool|str (repeatable)")
 	mf.backend.register(fs)
 }
@@ -66,7 +69,8 @@ func (mf *modelFlags) load() (*engine.Model, kv.Type, error) {
 	}
 	m, err := engine.Load(mf.model, engine.LoadOptions{
 		Overrides: mf.overrides, Threads: mf.threads, ReferenceMath: mf.reference, ContextLen: mf.ctx, KVType: kt,
-		Backend: bk, Placement: policy,
+		MemoryBudget: int64(mf.budget),
+		Backend:      bk, Placement: policy,
 	})
 	return m, kt, err
 }
@@ -120,6 +124,13 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	// A bad image fails at once, not after the slow model load.
+	for _, path := range images {
+		if err := checkImage(path); err != nil {
+			fmt.Fprintln(stderr, "hearth run:", err)
+			return 1
+		}
+	}
 	m, kt, err := mf.load()
 	if err != nil {
 		fmt.Fprintln(stderr, "hearth run:", err)
@@ -153,12 +164,14 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if !co.off {
-		// The answer does not need the cache: without one, say so and go on.
-		if closeCache, err := c.openCache(ctx, co, mf, kt, *mmproj, stderr); err != nil {
-			fmt.Fprintf(stderr, "[snapshot cache off: %v]\n", err)
-		} else {
-			defer closeCache()
+		// A cache the user did not turn off is never dropped silently: an
+		// unusable data directory stops the run, naming the way around it.
+		closeCache, err := c.openCache(ctx, co, mf, kt, *mmproj, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "hearth run: snapshot cache: %v (fix the data directory, set %s, or run with --no-cache)\n", err, storage.DataDirEnv)
+			return 1
 		}
+		defer closeCache()
 	}
 	fmt.Fprintf(stderr, "[%s: %d threads, context %d; %s]\n", mf.model, m.Threads(), c.s.ContextLen(), c.s.KVReport())
 	c.sampler = sample.New(m.VocabSize(), sample.Options{

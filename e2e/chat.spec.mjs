@@ -25,8 +25,8 @@ after(async () => {
 const lastAnswer = () => h.page.getByTestId('message-assistant').last()
 
 // waitIdle waits until no answer is being generated.
-async function waitIdle(timeout = 30_000) {
-  await h.page.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout })
+async function waitIdle() {
+  await h.page.getByRole('button', { name: 'Send', exact: true }).waitFor()
 }
 
 // send types text into the composer and sends it.
@@ -69,7 +69,7 @@ test('empty state, then the model is added and loaded from the Models panel', { 
   await card.waitFor()
   const want = JSON.parse(readFileSync(join(fixtures, 'index.json'), 'utf8')).models['tiny-llama4-scout-f32.gguf']
   // The hash runs in the background; the card shows it when done.
-  await card.getByTestId('model-sha').getByText(want.sha256).waitFor({ timeout: 20_000 })
+  await card.getByTestId('model-sha').getByText(want.sha256).waitFor()
   const text = (await card.innerText()).replace(/\s+/g, ' ')
   for (const part of ['tiny-llama4-scout', 'llama4', 'F32', '16,384 tokens', '1.5 MiB', 'available']) {
     assert.ok(text.includes(part), `model card shows ${part}: ${text}`)
@@ -84,7 +84,7 @@ test('empty state, then the model is added and loaded from the Models panel', { 
   await page.evaluate((id) => window.runtime.EventsEmit('model:load', { modelId: id, stage: 'ready', fraction: 1, error: '' }), added.id)
   await card.getByTestId('model-loading').waitFor({ state: 'detached' })
   await card.getByRole('button', { name: 'Load', exact: true }).click()
-  await card.getByText('Loaded').waitFor({ timeout: 30_000 })
+  await card.getByText('Loaded').waitFor()
   assert.equal(await card.getAttribute('data-loaded'), 'true')
   await panel.getByRole('button', { name: 'Close', exact: true }).click()
   await page.getByRole('button', { name: 'Model: tiny-llama4-scout', exact: true }).waitFor()
@@ -219,7 +219,7 @@ test('a long prompt shows prefill progress, reuses the KV cache and can be cance
   await send(`${longPrompt} ${'more '.repeat(1800)}`)
   const prefill = page.getByTestId('prefill')
   await prefill.waitFor()
-  await page.getByTestId('cache-restored').waitFor({ timeout: 10_000 })
+  await page.getByTestId('cache-restored').waitFor()
   assert.match(await page.getByTestId('cache-restored').innerText(), /^Restored [\d,]+ tokens from cache$/)
   assert.match(await prefill.innerText(), /Reading the conversation: [\d,]+ \/ [\d,]+ tokens/)
   await h.screenshot('prefill')
@@ -285,7 +285,7 @@ test('after the restart a long conversation is answered from the KV snapshot cac
   await page.getByRole('button', { name: 'Model: No model loaded', exact: true }).click()
   const panel = page.getByRole('dialog', { name: 'Models' })
   await panel.getByTestId('model-card').getByRole('button', { name: 'Load', exact: true }).click()
-  await panel.getByTestId('model-card').getByText('Loaded').waitFor({ timeout: 30_000 })
+  await panel.getByTestId('model-card').getByText('Loaded').waitFor()
   await panel.getByRole('button', { name: 'Close', exact: true }).click()
 
   // Open the long conversation whose prefill was cancelled, through search.
@@ -294,7 +294,7 @@ test('after the restart a long conversation is answered from the KV snapshot cac
   await page.getByRole('searchbox', { name: 'Search conversations' }).fill('')
   await lastAnswer().getByRole('button', { name: 'Regenerate', exact: true }).click()
   await page.getByTestId('message-assistant').last().getByTestId('branch-pos').waitFor()
-  await waitIdle(60_000)
+  await waitIdle()
   const stats = await lastAnswer().getByTestId('message-stats').innerText()
   const cached = Number(/([\d,]+) tokens from cache/.exec(stats)?.[1].replace(/,/g, '') ?? 0)
   assert.ok(cached > 1000, `the restarted app restored ${cached} tokens from its snapshot cache: ${stats}`)

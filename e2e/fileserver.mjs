@@ -7,10 +7,13 @@ import { createServer } from 'node:http'
 /**
  * serveFile serves body at http://127.0.0.1:PORT/<name>.
  * @param {Buffer} body
- * @param {{ name: string, cutAfter?: number, cuts?: number, bytesPerSecond?: number }} opts
+ * @param {{ name: string, cutAfter?: number, cuts?: number, bytesPerSecond?: number, stallAt?: number }} opts
  *   cutAfter: destroy the socket after sending this many bytes of a response,
- *   for the first `cuts` responses (default 1); bytesPerSecond: throttle.
- * @returns {Promise<{ url: string, requests: {range: string|undefined, sent: number}[], close: () => Promise<void> }>}
+ *   for the first `cuts` responses (default 1); bytesPerSecond: throttle;
+ *   stallAt: the first response sends this many bytes and then nothing more
+ *   until the client goes away, so a test can pause it part-way whatever
+ *   the machine's speed.
+ * @returns {Promise<{ url: string, requests: {range: string|undefined, sent: number, closed: Promise<void>}[], close: () => Promise<void> }>}
  */
 export async function serveFile(body, opts) {
   const requests = []
@@ -45,7 +48,8 @@ export async function serveFile(body, opts) {
         'Accept-Ranges': 'bytes',
       })
     }
-    const record = { range, sent: 0 }
+    const record = { range, sent: 0, closed: new Promise((r) => res.once('close', r)) }
+    const stall = requests.length === 0 && opts.stallAt !== undefined ? opts.stallAt : Infinity
     requests.push(record)
     if (req.method === 'HEAD') {
       res.end()
@@ -60,7 +64,8 @@ export async function serveFile(body, opts) {
         res.end()
         return
       }
-      const n = Math.min(chunk, end - pos + 1, cut - record.sent)
+      if (record.sent >= stall) return // hold the response open; the client ends it
+      const n = Math.min(chunk, end - pos + 1, cut - record.sent, stall - record.sent)
       if (n <= 0) {
         // A dropped connection: no clean end of the response.
         res.socket?.destroy()

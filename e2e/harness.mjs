@@ -90,6 +90,9 @@ export async function launch(opts = {}) {
   }
 }
 
+/** hangGuardMs bounds any one wait in the e2e suite: it stops a hang only. */
+export const hangGuardMs = 5 * 60_000
+
 // openPage opens a page that appends page errors, console errors and CSP
 // violations to problems.
 async function openPage(browser, opts, problems) {
@@ -103,6 +106,9 @@ async function openPage(browser, opts, problems) {
       console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`)
     })
   })
+  // Playwright's 30 s default would fail a slow but correct step on a cold
+  // CI machine; this limit only ends a hang. Nothing passes on speed.
+  context.setDefaultTimeout(hangGuardMs)
   const page = await context.newPage()
   page.on('pageerror', (err) => {
     if (!knownNoise.some((re) => re.test(err.message))) problems.push(`pageerror: ${err.message}`)
@@ -139,7 +145,8 @@ export async function startApp(name, opts = {}) {
 
   const stop = async ({ keepData = false } = {}) => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    // A hang guard: a clean shutdown takes well under a second.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
     const result = await exited
     clearTimeout(timer)
     if (!keepData) rmSync(dataDir, { recursive: true, force: true })
@@ -158,7 +165,7 @@ export async function startApp(name, opts = {}) {
 async function waitForServer(url, exited) {
   let gone = null
   exited.then((r) => (gone = r))
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + hangGuardMs
   while (Date.now() < deadline) {
     if (gone) throw new Error(`e2e: app exited before serving ${url}: ${JSON.stringify(gone)}`)
     try {
@@ -169,7 +176,7 @@ async function waitForServer(url, exited) {
     }
     await new Promise((r) => setTimeout(r, 100))
   }
-  throw new Error(`e2e: app did not serve ${url} within 30 s`)
+  throw new Error(`e2e: app did not serve ${url} within ${hangGuardMs / 1000} s`)
 }
 
 function freePort() {

@@ -68,7 +68,13 @@ test('the CSP blocks remote content and inline script but not the Wails IPC', as
   const seen = h.problems.length
   const blocked = await page.evaluate(async () => {
     const violations = []
-    document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective))
+    // Resolves once both provoked violations have been reported.
+    const reported = new Promise((resolve) =>
+      document.addEventListener('securitypolicyviolation', (e) => {
+        violations.push(e.violatedDirective)
+        if (violations.includes('connect-src') && violations.some((v) => v.startsWith('script-src'))) resolve()
+      }),
+    )
     const fetched = await fetch('https://example.com/').then(
       () => 'loaded',
       () => 'blocked',
@@ -76,7 +82,8 @@ test('the CSP blocks remote content and inline script but not the Wails IPC', as
     const s = document.createElement('script')
     s.textContent = 'window.__inlineRan = true'
     document.head.append(s)
-    await new Promise((r) => setTimeout(r, 100))
+    // Both were refused if the CSP works; then wait for their reports.
+    if (fetched === 'blocked' && window.__inlineRan !== true) await reported
     return { fetched, inlineRan: window.__inlineRan === true, violations }
   })
   assert.equal(blocked.fetched, 'blocked')

@@ -3,8 +3,17 @@
 // under the real CSP — no script runs, no dialog opens, no forbidden element
 // reaches the DOM, nothing navigates.
 import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
 import { after, before, test } from 'node:test'
 import { launch } from './harness.mjs'
+
+// tracker is a local server standing in for a remote host: any request it
+// gets means the page loaded something from outside the app.
+const tracker = { hits: [], url: '' }
+const trackerServer = createServer((req, res) => {
+  tracker.hits.push(req.url)
+  res.writeHead(200, { 'Content-Type': 'image/png' }).end()
+})
 
 // Each payload, if it ever ran, would set window.__xss or open a dialog.
 const payloads = [
@@ -33,11 +42,22 @@ const payloads = [
   '```html\n<script>window.__xss="fence"</script>\n```',
 ]
 
-const forbidden = 'script, iframe, svg, style, img, object, embed, form, input, meta, base, math, details, [onerror], [onload], [onclick], [onmouseover], [onfocus], [ontoggle], [style], [href], [src], [srcdoc]'
+const forbidden = 'script, iframe, svg, style, img, video, audio, link, [srcset], [poster], object, embed, form, input, meta, base, math, details, [onerror], [onload], [onclick], [onmouseover], [onfocus], [ontoggle], [style], [href], [src], [srcdoc]'
 
 let h
 const dialogs = []
 before(async () => {
+  await new Promise((r) => trackerServer.listen(0, '127.0.0.1', r))
+  tracker.url = `http://127.0.0.1:${trackerServer.address().port}`
+  // Remote loads, which the sanitizer must drop and the CSP must block.
+  payloads.push(
+    `<img src="${tracker.url}/raw-img.png" alt="remote">`,
+    `![remote markdown image](${tracker.url}/md-img.png)`,
+    `<img srcset="${tracker.url}/srcset.png 1x">`,
+    `<video poster="${tracker.url}/poster.png"></video><audio src="${tracker.url}/audio.mp3"></audio>`,
+    `<link rel="stylesheet" href="${tracker.url}/style.css">`,
+    `<div style="background:url(${tracker.url}/bg.png)">bg</div>`,
+  )
   h = await launch()
   h.page.on('dialog', (d) => {
     dialogs.push(d.message())
@@ -46,7 +66,14 @@ before(async () => {
 })
 after(async () => {
   await h?.close()
+  await new Promise((r) => trackerServer.close(r))
 })
+
+// afterTasks resolves after the page has run two animation frames and the
+// tasks queued before them: an event-loop turn, not a wall-clock wait.
+function afterTasks(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))))
+}
 
 function exportDoc() {
   const messages = []
@@ -79,7 +106,8 @@ test('an imported conversation full of XSS payloads renders inert', async () => 
     await answers.nth(i).click({ position: { x: 5, y: 5 } })
   }
   for (const link of await page.locator('.markdown a').all()) await link.click()
-  await page.waitForTimeout(300)
+  // Let queued tasks and a frame run, so anything a click scheduled has run.
+  await afterTasks(page)
 
   const state = await page.evaluate((sel) => {
     const md = [...document.querySelectorAll('.markdown')]
@@ -102,5 +130,37 @@ test('an imported conversation full of XSS payloads renders inert', async () => 
   assert.ok(state.texts[0].includes('<script>window.__xss = "script"</script>'), state.texts[0])
   assert.ok(state.texts[3].includes('markdown link'), state.texts[3])
   assert.deepEqual(h.problems, [], 'no page errors or CSP violations')
+  assert.deepEqual(tracker.hits, [], 'nothing was loaded from the remote host')
   await h.screenshot('xss-inert')
+})
+
+test('the CSP blocks a remote image even if one reached the page', async () => {
+  const { page } = h
+  const seen = h.problems.length
+  const result = await page.evaluate(async (src) => {
+    const violations = []
+    const reported = new Promise((r) =>
+      document.addEventListener('securitypolicyviolation', (e) => {
+        violations.push(e.violatedDirective)
+        if (e.violatedDirective === 'img-src') r()
+      }),
+    )
+    const img = document.createElement('img')
+    const loaded = new Promise((r) => {
+      img.onload = () => r('loaded')
+      img.onerror = () => r('blocked')
+    })
+    img.src = src
+    document.querySelector('.markdown')?.append(img)
+    const outcome = await loaded
+    // A blocked load is also reported; wait for that report.
+    if (outcome === 'blocked') await reported
+    img.remove()
+    return { outcome, violations }
+  }, `${tracker.url}/csp-probe.png`)
+  assert.equal(result.outcome, 'blocked')
+  assert.ok(result.violations.includes('img-src'), `violations: ${result.violations}`)
+  assert.deepEqual(tracker.hits, [], 'the blocked image never reached the remote host')
+  const unexpected = h.problems.slice(seen).filter((p) => !/CSP violation: img-src|csp-probe/.test(p))
+  assert.deepEqual(unexpected, [], 'no other page errors')
 })

@@ -40,5 +40,8 @@ export default defineConfig({
     environment: 'happy-dom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // Hang guards, not speed checks: a cold 2-core CI machine is slow.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 })

@@ -173,8 +173,16 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	if beforeCommit != nil {
+		beforeCommit()
+	}
 	return tx.Commit()
 }
+
+// beforeCommit, when set, runs in every write transaction after its writes
+// and before COMMIT. It is nil in the app; the crash test sets it in its
+// writer child to stop there and be killed with a transaction open.
+var beforeCommit func()
 
 // nullInt maps 0 (meaning "none" in the public API) to SQL NULL.
 func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }

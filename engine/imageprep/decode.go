@@ -32,6 +32,8 @@ var (
 type Limits struct {
 	// MaxPixels caps width × height; 0 means DefaultMaxPixels.
 	MaxPixels int64
+	// MaxFileBytes caps the file ReadFile reads; 0 means DefaultMaxFileBytes.
+	MaxFileBytes int64
 }
 
 func (l Limits) maxPixels() int64 {
@@ -92,26 +94,16 @@ func Sniff(data []byte) (Format, error) {
 // orientation is applied. The header is checked against lim before any
 // pixel buffer is allocated.
 func Decode(data []byte, lim Limits) (*RGB, error) {
-	if len(data) == 0 {
-		return nil, fmt.Errorf("imageprep: %w: empty file", ErrCorrupt)
-	}
-	format, err := Sniff(data)
+	hdr, err := Check(data, lim)
 	if err != nil {
 		return nil, err
 	}
-	c := codecs[format]
-	cfg, err := c.config(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("imageprep: %s header: %w: %w", format, ErrCorrupt, err)
-	}
-	if err := checkSize(format, cfg, len(data), lim.maxPixels()); err != nil {
-		return nil, err
-	}
-	img, err := c.decode(bytes.NewReader(data))
+	format := hdr.Format
+	img, err := codecs[format].decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("imageprep: %s: %w: %w", format, ErrCorrupt, err)
 	}
-	rgb := toRGB(img, cfg.Width, cfg.Height)
+	rgb := toRGB(img, hdr.Width, hdr.Height)
 	if format == JPEG {
 		rgb = orient(rgb, jpegOrientation(data))
 	}

@@ -13,6 +13,7 @@ const devStatus: AppStatus = {
   dataDir: '/home/u/.local/share/hearth',
   loadedModelId: 0,
   modelName: '',
+  off: [],
 }
 
 describe('App', () => {
@@ -36,6 +37,18 @@ describe('App', () => {
     expect(screen.getByTestId('app-info')).toHaveTextContent('Hearth 0.1.0 · dev · linux/amd64')
     expect(screen.getByTestId('app-info')).toHaveTextContent('Data: /home/u/.local/share/hearth')
     expect(getStatus).toHaveBeenCalledTimes(1)
+  })
+
+  it('shows the features that are off, with the reason', async () => {
+    vi.mocked(getStatus).mockResolvedValue({
+      ...devStatus,
+      off: [{ feature: 'Chat history, search and settings', reason: "Hearth's database is not open: read-only file system" }],
+    })
+    render(<App />)
+
+    expect(await screen.findByTestId('features-off')).toHaveTextContent(
+      "Chat history, search and settings: off. Hearth's database is not open: read-only file system",
+    )
   })
 
   it('says so when the backend cannot be reached', async () => {

@@ -17,6 +17,7 @@ import {
   type ExportFormat,
   type SearchHit,
 } from './api'
+import { FeaturesOff } from './components/FeaturesOff'
 import { ChatHeader } from './components/ChatHeader'
 import { ChatPane } from './components/ChatPane'
 import { Composer } from './components/Composer'
@@ -177,6 +178,7 @@ export default function App() {
           onOpenSettings={() => setPanel('conversation')}
           onExport={onExport}
         />
+        <FeaturesOff off={ready?.off} />
         <BackendBanner backend={ready?.backend ?? ''} notice={ready?.backendNotice ?? ''} />
         <ChatPane
           status={status}

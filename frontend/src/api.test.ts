@@ -36,6 +36,7 @@ describe('getStatus', () => {
       dataDir: '/data',
       loadedModelId: 4,
       modelName: 'Scout',
+      off: [],
       backend: 'cpu',
       backendNotice: 'cuda: no NVIDIA driver',
     })

@@ -9,6 +9,12 @@ import * as App from '../wailsjs/go/app/App'
 import { app as models } from '../wailsjs/go/models'
 import { ClipboardSetText, EventsOn } from '../wailsjs/runtime/runtime'
 
+/** FeatureOff is a feature that is off and why (Go: app.FeatureOff). */
+export interface FeatureOff {
+  feature: string
+  reason: string
+}
+
 /** AppStatus is the backend's state as the UI shows it (Go: app.Status). */
 export interface AppStatus {
   version: string
@@ -23,6 +29,8 @@ export interface AppStatus {
   loadedModelId: number
   /** The loaded model's display name, "" when none is loaded. */
   modelName: string
+  /** Features that are off, with the reason (Go: app.FeatureOff). */
+  off?: FeatureOff[]
   /** GPU backends (issue #15): what the loaded model computes on, "" when none is loaded. */
   backend?: string
   /** Why a GPU asked for (or found) is not used; "" when there is nothing to say. */
@@ -245,6 +253,7 @@ function toStatus(s: Partial<AppStatus>): AppStatus {
     dataDir: s.dataDir ?? '',
     loadedModelId: s.loadedModelId ?? 0,
     modelName: s.modelName ?? '',
+    off: s.off ?? [],
     backend: s.backend ?? '',
     backendNotice: s.backendNotice ?? '',
   }

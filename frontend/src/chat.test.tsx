@@ -16,6 +16,7 @@ const status: api.AppStatus = {
   dataDir: '/d',
   loadedModelId: 1,
   modelName: 'Tiny Scout',
+  off: [],
 }
 
 const summary: api.ConversationSummary = { id: 5, title: 'Greetings', model: 'Tiny Scout', pinned: false, updatedAt: 2, createdAt: 1 }

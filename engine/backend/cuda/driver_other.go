@@ -9,8 +9,11 @@ import (
 	"hearth/engine/backend"
 )
 
-// Device is an opened CUDA device (only on Linux).
-type Device struct{}
+// Device is an opened CUDA device (only on Linux). Cached mirrors the
+// Linux field so code and tests that read it build on every platform.
+type Device struct {
+	Cached bool // the kernels came from the disk cache; never set here
+}
 
 // Open fails: the driver is loaded with purego's dlopen on Linux only.
 func Open(Options) (*Device, error) {

@@ -178,6 +178,20 @@ export namespace app {
 	        this.sha256 = source["sha256"];
 	    }
 	}
+	export class FeatureOff {
+	    feature: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FeatureOff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.feature = source["feature"];
+	        this.reason = source["reason"];
+	    }
+	}
 	export class MemoryEstimate {
 	    contextLen: number;
 	    weightBytes: number;
@@ -346,6 +360,7 @@ export namespace app {
 	    loadedModelId: number;
 	    modelName: string;
 	    dataDir: string;
+	    off: FeatureOff[];
 	    backend: string;
 	    backendNotice: string;
 	
@@ -362,9 +377,28 @@ export namespace app {
 	        this.loadedModelId = source["loadedModelId"];
 	        this.modelName = source["modelName"];
 	        this.dataDir = source["dataDir"];
+	        this.off = this.convertValues(source["off"], FeatureOff);
 	        this.backend = source["backend"];
 	        this.backendNotice = source["backendNotice"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class TokenCount {
 	    conversation: number;
