@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"hearth/app/chatgen"
 	"hearth/engine"
 	"hearth/engine/chat"
 	"hearth/engine/kv"
@@ -40,6 +41,9 @@ type loadedModel struct {
 	// digest keys the model's KV snapshot pages; "" leaves the snapshot
 	// cache unused.
 	digest string
+	// gen generates on the model: chatgen over m and s for a local model,
+	// a remote engine's client for a remote one (m, s and tok are then nil).
+	gen chatgen.Generator
 }
 
 // MemoryEstimate returns the memory the model needs at contextLen tokens
@@ -222,6 +226,12 @@ func (a *App) load(rec storage.ModelRecord, set Settings, contextLen int, kt kv.
 		return fail(err)
 	}
 	if lm.s, err = m.NewSession(engine.SessionOptions{KVType: kt}); err != nil {
+		return fail(err)
+	}
+	if lm.gen, err = chatgen.New(chatgen.Config{
+		Name: rec.Name, Model: m, Session: lm.s, Tokenizer: lm.tok, Format: lm.format, Stops: lm.stops,
+		Cache: a.cache, Digest: lm.digest, Logf: a.logf,
+	}); err != nil {
 		return fail(err)
 	}
 	return lm, nil
