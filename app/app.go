@@ -60,6 +60,9 @@ type Status struct {
 	ModelName string `json:"modelName"`
 	// DataDir is where user data lives; empty when it is not known.
 	DataDir string `json:"dataDir"`
+	// RemoteHost is the host:port of the remote engine the chat model runs
+	// on, "" for a local model.
+	RemoteHost string `json:"remoteHost"`
 }
 
 // errNotOpen is what every data method returns before startup opened the
@@ -92,6 +95,9 @@ type App struct {
 	gen   *generation
 
 	downloads *downloads
+
+	api     localAPI // the local OpenAI-compatible API (Settings switch)
+	engines engines  // remote OpenAI-compatible engines
 }
 
 // New returns an App for the given configuration. It opens nothing until
@@ -152,6 +158,7 @@ func (a *App) open(ctx context.Context) error {
 // shutdown stops generation, pauses downloads, stops hashing, unloads the
 // model and closes the database.
 func (a *App) shutdown(ctx context.Context) {
+	_, _ = a.StopAPI()
 	a.stopAndWait()
 	a.downloads.pauseAll()
 	if a.bgCancel != nil {
@@ -188,7 +195,7 @@ func (a *App) Status() Status {
 	}
 	a.mu.Lock()
 	if m := a.model; m != nil {
-		st.ModelLoaded, st.LoadedModelID, st.ModelName = true, m.id, m.name
+		st.ModelLoaded, st.LoadedModelID, st.ModelName, st.RemoteHost = true, m.id, m.name, m.remoteHost
 	}
 	a.mu.Unlock()
 	return st

@@ -44,6 +44,8 @@ type loadedModel struct {
 	// gen generates on the model: chatgen over m and s for a local model,
 	// a remote engine's client for a remote one (m, s and tok are then nil).
 	gen chatgen.Generator
+	// remoteHost is the remote engine's host:port, "" for a local model.
+	remoteHost string
 }
 
 // MemoryEstimate returns the memory the model needs at contextLen tokens
@@ -112,7 +114,7 @@ func (a *App) memoryBudget() int64 {
 	}
 	avail := engine.AvailableMemory()
 	a.mu.Lock()
-	if a.model != nil {
+	if a.model != nil && a.model.s != nil {
 		avail += a.model.s.KVReport().Total()
 	}
 	a.mu.Unlock()
@@ -285,7 +287,7 @@ func (a *App) unload() {
 	lm := a.model
 	a.model = nil
 	a.mu.Unlock()
-	if lm != nil {
+	if lm != nil && lm.m != nil {
 		if err := lm.m.Close(); err != nil {
 			a.logf("hearth: unload %s: %v", lm.path, err)
 		}
