@@ -34,6 +34,7 @@ describe('getStatus', () => {
       dataDir: '/data',
       loadedModelId: 4,
       modelName: 'Scout',
+      remoteHost: '',
     })
   })
 
