@@ -109,6 +109,9 @@ $(DEV_APP): $(DIST) $(GO_SRC)
 
 go-vet:
 	$(GO) vet -tags $(GOTAGS) ./...
+	# the GPU backends' Go side as macOS and Windows see it (cgo files excluded)
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./engine/backend/...
+	GOOS=windows CGO_ENABLED=0 $(GO) vet ./engine/backend/...
 
 # engine/ runs without -race: its numeric kernels are too slow under it.
 go-test: go-vet

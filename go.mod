@@ -3,6 +3,7 @@ module hearth
 go 1.26.0
 
 require (
+	github.com/ebitengine/purego v0.11.3
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/openai/openai-go/v3 v3.102.0
 	github.com/wailsapp/wails/v2 v2.15.0

@@ -63,6 +63,11 @@ type Status struct {
 	// RemoteHost is the host:port of the remote engine the chat model runs
 	// on, "" for a local model.
 	RemoteHost string `json:"remoteHost"`
+	// Backend is what the loaded model computes on ("cpu", "cuda", "metal").
+	Backend string `json:"backend"`
+	// BackendNotice says why a GPU that was asked for (or found) is not
+	// used; the window shows it as a banner. Empty when there is nothing to say.
+	BackendNotice string `json:"backendNotice"`
 }
 
 // errNotOpen is what every data method returns before startup opened the
@@ -196,6 +201,10 @@ func (a *App) Status() Status {
 	a.mu.Lock()
 	if m := a.model; m != nil {
 		st.ModelLoaded, st.LoadedModelID, st.ModelName, st.RemoteHost = true, m.id, m.name, m.remoteHost
+		if m.m != nil { // a remote model has no local engine
+			sel := m.m.Backend()
+			st.Backend, st.BackendNotice = string(sel.Active), sel.Fallback
+		}
 	}
 	a.mu.Unlock()
 	return st

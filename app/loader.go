@@ -9,6 +9,7 @@ import (
 
 	"hearth/app/chatgen"
 	"hearth/engine"
+	"hearth/engine/backend"
 	"hearth/engine/chat"
 	"hearth/engine/kv"
 	"hearth/engine/tokenizer"
@@ -200,6 +201,7 @@ func (a *App) load(rec storage.ModelRecord, set Settings, contextLen int, kt kv.
 	stage("mapping", 0)
 	m, err := engine.Load(rec.Path, engine.LoadOptions{
 		Threads: set.Threads, MemoryBudget: a.memoryBudget(), ContextLen: contextLen, KVType: kt,
+		Backend: backend.Kind(set.Backend),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("Cannot load %s: %w", rec.Name, err)

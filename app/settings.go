@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"hearth/engine/backend"
 	"hearth/engine/kv"
 	"hearth/storage"
 )
@@ -17,6 +18,7 @@ const (
 	settingKVType   = "app.kv_type"
 	settingTheme    = "ui.theme"
 	settingDefaults = "chat.defaults"
+	settingBackend  = "app.backend"
 )
 
 // autoContext is the context a model gets when the setting is 0 (auto):
@@ -34,6 +36,10 @@ type Settings struct {
 	// Defaults are the settings new conversations start with.
 	Defaults           ConversationSettings `json:"defaults"`
 	KVCacheBudgetBytes int64                `json:"kvCacheBudgetBytes"`
+	// Backend is the compute backend: "" (automatic), "auto", "cpu", "cuda"
+	// or "metal". A GPU that cannot be used leaves the model on the CPU, and
+	// Status says why.
+	Backend string `json:"backend"`
 }
 
 // defaultConversationSettings are Meta's suggested sampling for Llama 4.
@@ -71,6 +77,9 @@ func loadSettings(ctx context.Context, db *storage.DB, dataDir string) (Settings
 	if s.KVCacheBudgetBytes, err = db.KVBudget(ctx); err != nil {
 		return s, err
 	}
+	if s.Backend, err = storage.GetSetting(ctx, db, settingBackend, ""); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 
@@ -98,6 +107,9 @@ func (a *App) SaveSettings(s Settings) error {
 	if err := validateConversationSettings(s.Defaults); err != nil {
 		return err
 	}
+	if _, err := backend.ParseKind(s.Backend); err != nil {
+		return fmt.Errorf("Unknown backend %q: choose auto, cpu, cuda or metal", s.Backend)
+	}
 	ctx := context.Background()
 	for _, set := range []func() error{
 		func() error { return storage.SetSetting(ctx, db, settingThreads, s.Threads) },
@@ -106,6 +118,7 @@ func (a *App) SaveSettings(s Settings) error {
 		func() error { return storage.SetSetting(ctx, db, settingTheme, s.Theme) },
 		func() error { return storage.SetSetting(ctx, db, settingDefaults, s.Defaults) },
 		func() error { return db.SetKVBudget(ctx, s.KVCacheBudgetBytes) },
+		func() error { return storage.SetSetting(ctx, db, settingBackend, s.Backend) },
 	} {
 		if err := set(); err != nil {
 			return err

@@ -27,6 +27,7 @@ type benchOptions struct {
 	bandwidthMiB     int
 	json, standard   bool
 	markdown         string
+	backend          backendFlags
 }
 
 // runBench implements `hearth bench`: prompt-processing and generation
@@ -46,6 +47,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.json, "json", false, "print one JSON object")
 	fs.BoolVar(&o.standard, "standard", false, "benchmark every synthetic model, each in its own process, and print a Markdown table beside llama.cpp's figures")
 	fs.StringVar(&o.markdown, "markdown", "", "with --standard, also write the table to `file`")
+	o.backend.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: hearth bench (--model FILE | --synthetic NAME | --standard) [-p 512] [-n 128] [-t THREADS] [-r REPS] [--json]")
 		fs.PrintDefaults()
@@ -130,8 +132,12 @@ func bench(o benchOptions, log io.Writer) (benchResult, error) {
 	if err != nil {
 		return benchResult{}, err
 	}
+	bk, policy, err := o.backend.options()
+	if err != nil {
+		return benchResult{}, err
+	}
 	start := time.Now()
-	m, err := engine.Load(path, engine.LoadOptions{Threads: o.threads, ContextLen: o.prompt + o.gen, KVType: kv.F16})
+	m, err := engine.Load(path, engine.LoadOptions{Threads: o.threads, ContextLen: o.prompt + o.gen, KVType: kv.F16, Backend: bk, Placement: policy})
 	if err != nil {
 		return benchResult{}, err
 	}
@@ -175,6 +181,7 @@ func bench(o benchOptions, log io.Writer) (benchResult, error) {
 			name, rep+1, o.prompt, r.pp, o.gen, r.tg, r.ppCPU, r.tgCPU)
 	}
 	res := benchResult{
+		Backend:             newBackendReport(m.Backend()),
 		Model:               name,
 		Path:                path,
 		Kernel:              simd.Kernel(),

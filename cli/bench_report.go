@@ -32,6 +32,7 @@ type benchResult struct {
 	MemoryBandwidthGBs  float64         `json:"memory_bandwidth_gbs"`
 	BandwidthFraction   float64         `json:"bandwidth_fraction"`
 	LlamaCpp            *llamaCppFigure `json:"llama_cpp,omitempty"`
+	Backend             backendReport   `json:"backend"`
 }
 
 // llamaCppFigure is llama-bench's result for a synthetic model's shape and
@@ -85,6 +86,10 @@ func weightBytesPerToken(m *engine.Model) (int64, error) {
 
 func (r benchResult) writeText(w io.Writer) {
 	fmt.Fprintf(w, "model      %s (%s kernels, %d threads)\n", r.Model, r.Kernel, r.Threads)
+	fmt.Fprintf(w, "backend    %s\n", r.Backend.Line)
+	if r.Backend.Placement != "" {
+		fmt.Fprintln(w, r.Backend.Placement)
+	}
 	fmt.Fprintf(w, "load       %.2f s, peak RSS %.0f MiB\n", r.LoadSeconds, float64(r.PeakRSSBytes)/(1<<20))
 	fmt.Fprintf(w, "pp%-7d  %.2f tok/s (min %.2f, max %.2f over %d)\n", r.PromptTokens, r.PP.Median, r.PP.Min, r.PP.Max, r.Reps)
 	fmt.Fprintf(w, "tg%-7d  %.2f tok/s (min %.2f, max %.2f over %d)\n", r.GenTokens, r.TG.Median, r.TG.Min, r.TG.Max, r.Reps)

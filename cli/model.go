@@ -37,6 +37,7 @@ type modelInfoJSON struct {
 	ActiveParams int64          `json:"active_params"`
 	Quantization []quantUsage   `json:"quantization"`
 	Memory       memoryEstimate `json:"memory"`
+	Backend      placementJSON  `json:"backend"`
 }
 
 type quantUsage struct {
@@ -59,8 +60,11 @@ func runModelInfo(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	ctx := fs.Int("ctx", 0, "context length the memory estimate is for (0: the model's trained context)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	var bf backendFlags
+	bf.register(fs)
+	gpuMem := fs.String("gpu-mem", "", "plan the placement for a GPU with `SIZE` free (e.g. 24GiB) instead of the one found")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hearth model info [--ctx N] [--json] FILE.gguf")
+		fmt.Fprintln(stderr, "Usage: hearth model info [--ctx N] [--json] [--backend auto|cpu|cuda|metal] [--gpu-mem SIZE] [--gpu-layers N] [--cpu-moe N] FILE.gguf")
 		fs.PrintDefaults()
 	}
 	files, err := parseInterspersed(fs, args)
@@ -79,8 +83,14 @@ func runModelInfo(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hearth model info: %v\n", err)
 		return 1
 	}
+	sel, err := modelPlacement(files[0], info.ContextLen, bf, *gpuMem)
+	if err != nil {
+		fmt.Fprintf(stderr, "hearth model info: %v\n", err)
+		return 2
+	}
 	if !*asJSON {
 		fmt.Fprintln(stdout, info)
+		writeSelection(stdout, sel)
 		return 0
 	}
 	c := info.Config
@@ -95,6 +105,7 @@ func runModelInfo(args []string, stdout, stderr io.Writer) int {
 	for _, t := range info.Types {
 		out.Quantization = append(out.Quantization, quantUsage(t))
 	}
+	out.Backend = newPlacementJSON(sel)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {

@@ -42,6 +42,7 @@ type modelFlags struct {
 	kvType    string
 	reference bool
 	overrides stringList
+	backend   backendFlags
 }
 
 func (mf *modelFlags) register(fs *flag.FlagSet, defaultKV string) {
@@ -51,6 +52,7 @@ func (mf *modelFlags) register(fs *flag.FlagSet, defaultKV string) {
 	fs.StringVar(&mf.kvType, "kv-type", defaultKV, "KV cache element type: f16 or f32")
 	fs.BoolVar(&mf.reference, "reference-math", false, "dequantize weights and compute in f32 instead of llama.cpp's quantized dot products")
 	fs.Var(&mf.overrides, "override-kv", "override a metadata value, `KEY=TYPE:VALUE` with TYPE int|float|bool|str (repeatable)")
+	mf.backend.register(fs)
 }
 
 func (mf *modelFlags) load() (*engine.Model, kv.Type, error) {
@@ -58,8 +60,13 @@ func (mf *modelFlags) load() (*engine.Model, kv.Type, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	bk, policy, err := mf.backend.options()
+	if err != nil {
+		return nil, 0, err
+	}
 	m, err := engine.Load(mf.model, engine.LoadOptions{
 		Overrides: mf.overrides, Threads: mf.threads, ReferenceMath: mf.reference, ContextLen: mf.ctx, KVType: kt,
+		Backend: bk, Placement: policy,
 	})
 	return m, kt, err
 }

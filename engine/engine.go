@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 
+	"hearth/engine/backend"
 	"hearth/engine/cpu"
 	"hearth/engine/gguf"
 	"hearth/engine/kv"
@@ -37,6 +38,12 @@ type LoadOptions struct {
 	ContextLen int
 	// KVType is the default cache element type of sessions.
 	KVType kv.Type
+	// Backend is the compute backend asked for (--backend); "" means auto.
+	// A GPU that cannot be used leaves the model on the CPU, with the reason
+	// in Model.Backend().
+	Backend backend.Kind
+	// Placement overrides the automatic GPU placement; nil is automatic.
+	Placement *backend.Policy
 }
 
 // Model is a loaded model. Its methods are safe for concurrent use; its
@@ -50,6 +57,7 @@ type Model struct {
 	kvType    kv.Type
 	budget    int64
 	weights   int64
+	backend   backend.Selection
 }
 
 // Load opens and maps the GGUF at path, applies the overrides, binds and
@@ -96,6 +104,8 @@ func load(f *gguf.File, opts LoadOptions) (*Model, error) {
 		return nil, err
 	}
 	mdl.context = ctx
+	mdl.backend = selectBackend(f, &m.Config, ctx, opts)
+	warnBackend(mdl.backend)
 	mdl.pool = cpu.NewPool(opts.Threads)
 	return mdl, nil
 }

@@ -1,3 +1,4 @@
+import { BackendBanner } from './components/BackendBanner'
 import './App.css'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import {
@@ -177,6 +178,7 @@ export default function App() {
           onOpenSettings={() => setPanel('conversation')}
           onExport={onExport}
         />
+        <BackendBanner backend={ready?.backend ?? ''} notice={ready?.backendNotice ?? ''} />
         <ChatPane
           status={status}
           view={view}

@@ -24,6 +24,8 @@ describe('getStatus', () => {
         dataDir: '/data',
         loadedModelId: 4,
         modelName: 'Scout',
+        backend: 'cpu',
+        backendNotice: 'cuda: no NVIDIA driver',
       }),
     )
     await expect(getStatus()).resolves.toEqual({
@@ -35,6 +37,8 @@ describe('getStatus', () => {
       loadedModelId: 4,
       modelName: 'Scout',
       remoteHost: '',
+      backend: 'cpu',
+      backendNotice: 'cuda: no NVIDIA driver',
     })
   })
 

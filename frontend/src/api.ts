@@ -25,6 +25,10 @@ export interface AppStatus {
   modelName: string
   /** host:port of the remote engine the model runs on, "" for a local model. */
   remoteHost?: string
+  /** GPU backends (issue #15): what the loaded model computes on, "" when none is loaded. */
+  backend?: string
+  /** Why a GPU asked for (or found) is not used; "" when there is nothing to say. */
+  backendNotice?: string
 }
 
 /** ModelInfo is a model file Hearth knows about. */
@@ -169,7 +173,12 @@ export interface Settings {
   theme: Theme
   defaults: ConversationSettings
   kvCacheBudgetBytes: number
+  /** GPU backends (issue #15): compute backend, '' = automatic. */
+  backend: Backend
 }
+
+/** Backend is the compute backend choice ('' = automatic). */
+export type Backend = '' | 'auto' | 'cpu' | 'cuda' | 'metal'
 
 /** Theme is the colour scheme the user picked. */
 export type Theme = 'system' | 'light' | 'dark'
@@ -241,6 +250,8 @@ function toStatus(s: Partial<AppStatus>): AppStatus {
     loadedModelId: s.loadedModelId ?? 0,
     modelName: s.modelName ?? '',
     remoteHost: s.remoteHost ?? '',
+    backend: s.backend ?? '',
+    backendNotice: s.backendNotice ?? '',
   }
 }
 

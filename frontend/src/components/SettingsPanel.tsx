@@ -117,6 +117,16 @@ export function SettingsPanel({ onClose, onSaved }: { onClose: () => void; onSav
               <span className="field-hint">f16 takes half the memory</span>
             </label>
             <label className="field">
+              Compute backend
+              <select value={s.backend} onChange={(e) => setS({ ...s, backend: e.target.value as Settings['backend'] })}>
+                <option value="">Automatic</option>
+                <option value="cpu">CPU</option>
+                <option value="cuda">CUDA (NVIDIA)</option>
+                <option value="metal">Metal (Apple)</option>
+              </select>
+              <span className="field-hint">next load; an unusable GPU falls back to the CPU, with a notice</span>
+            </label>
+            <label className="field">
               KV snapshot budget (MiB)
               <input
                 type="number"

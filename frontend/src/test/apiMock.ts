@@ -31,6 +31,7 @@ export const defaultSettings: Api.Settings = {
   threads: 0,
   contextLength: 0,
   kvType: 'f16',
+  backend: '',
   dataDir: '/home/u/.local/share/hearth',
   theme: 'system',
   defaults: {

@@ -346,6 +346,7 @@ export namespace app {
 	    theme: string;
 	    defaults: ConversationSettings;
 	    kvCacheBudgetBytes: number;
+	    backend: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -360,6 +361,7 @@ export namespace app {
 	        this.theme = source["theme"];
 	        this.defaults = this.convertValues(source["defaults"], ConversationSettings);
 	        this.kvCacheBudgetBytes = source["kvCacheBudgetBytes"];
+	        this.backend = source["backend"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -389,6 +391,8 @@ export namespace app {
 	    modelName: string;
 	    dataDir: string;
 	    remoteHost: string;
+	    backend: string;
+	    backendNotice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Status(source);
@@ -404,6 +408,8 @@ export namespace app {
 	        this.modelName = source["modelName"];
 	        this.dataDir = source["dataDir"];
 	        this.remoteHost = source["remoteHost"];
+	        this.backend = source["backend"];
+	        this.backendNotice = source["backendNotice"];
 	    }
 	}
 	export class TokenCount {
