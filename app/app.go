@@ -62,6 +62,9 @@ type Status struct {
 	DataDir string `json:"dataDir"`
 	// Off lists the features that are off, with the reason (features.go).
 	Off []FeatureOff `json:"off"`
+	// RemoteHost is the host:port of the remote engine the chat model runs
+	// on, "" for a local model.
+	RemoteHost string `json:"remoteHost"`
 	// Backend is what the loaded model computes on ("cpu", "cuda", "metal").
 	Backend string `json:"backend"`
 	// BackendNotice says why a GPU that was asked for (or found) is not
@@ -99,6 +102,9 @@ type App struct {
 	gen   *generation
 
 	downloads *downloads
+
+	api     localAPI // the local OpenAI-compatible API (Settings switch)
+	engines engines  // remote OpenAI-compatible engines
 }
 
 // New returns an App for the given configuration. It opens nothing until
@@ -159,6 +165,7 @@ func (a *App) open(ctx context.Context) error {
 // shutdown stops generation, pauses downloads, stops hashing, unloads the
 // model and closes the database.
 func (a *App) shutdown(ctx context.Context) {
+	_, _ = a.StopAPI()
 	a.stopAndWait()
 	a.downloads.pauseAll()
 	if a.bgCancel != nil {
@@ -196,9 +203,11 @@ func (a *App) Status() Status {
 	}
 	a.mu.Lock()
 	if m := a.model; m != nil {
-		st.ModelLoaded, st.LoadedModelID, st.ModelName = true, m.id, m.name
-		sel := m.m.Backend()
-		st.Backend, st.BackendNotice = string(sel.Active), sel.Fallback
+		st.ModelLoaded, st.LoadedModelID, st.ModelName, st.RemoteHost = true, m.id, m.name, m.remoteHost
+		if m.m != nil { // a remote model has no local engine
+			sel := m.m.Backend()
+			st.Backend, st.BackendNotice = string(sel.Active), sel.Fallback
+		}
 	}
 	a.mu.Unlock()
 	return st

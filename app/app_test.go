@@ -45,12 +45,12 @@ func TestStatusJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &fields); err != nil {
 		t.Fatalf("unmarshal Status: %v", err)
 	}
-	for _, key := range []string{"version", "build", "platform", "modelLoaded", "loadedModelId", "modelName", "dataDir", "off", "backend", "backendNotice"} {
+	for _, key := range []string{"version", "build", "platform", "modelLoaded", "loadedModelId", "modelName", "dataDir", "off", "remoteHost", "backend", "backendNotice"} {
 		if _, ok := fields[key]; !ok {
 			t.Errorf("Status JSON %s lacks %q", b, key)
 		}
 	}
-	if len(fields) != 10 {
-		t.Errorf("Status JSON has %d fields, want 10: %s", len(fields), b)
+	if len(fields) != 11 {
+		t.Errorf("Status JSON has %d fields, want 11: %s", len(fields), b)
 	}
 }

@@ -123,7 +123,8 @@ func (a *App) CountTokens(conversationID int64, draft string) (TokenCount, error
 		return TokenCount{}, err
 	}
 	lm, err := a.loaded()
-	if err != nil {
+	if err != nil || lm.tok == nil {
+		// No model, or a remote one whose tokenizer is not known here.
 		return TokenCount{}, nil
 	}
 	ctx := context.Background()

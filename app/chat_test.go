@@ -2,11 +2,9 @@ package app
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 )
 
 // greedy is deterministic sampling with a short answer.
@@ -294,36 +292,6 @@ func TestRestartRestoresFromCache(t *testing.T) {
 	msg, err := b.db.GetMessage(context.Background(), res2.AssistantMessageID)
 	if err != nil || msg.Stats.CachedTokens != done.Stats.CachedTokens || msg.Stats.StopReason == "" {
 		t.Fatalf("saved stats %+v, %v", msg.Stats, err)
-	}
-}
-
-// TestPrefillCancel stops a prefill after its first chunk, as the cancel
-// button does.
-func TestPrefillCancel(t *testing.T) {
-	a, rec := openApp(t, t.TempDir(), Config{})
-	loadTiny(t, a, rec)
-	lm, err := a.loaded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := lm.tok.Encode(strings.Repeat("a long document about fire ", 200), true, false)
-	if len(ids) < 2*prefillChunk {
-		t.Fatalf("%d tokens is too short", len(ids))
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var reports []int
-	_, err = a.prefill(ctx, lm, ids, func(done, _ int, _ time.Duration) {
-		reports = append(reports, done)
-		if done > 0 {
-			cancel()
-		}
-	})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("prefill = %v, want context.Canceled", err)
-	}
-	if lm.s.Pos() != prefillChunk || !slices.Equal(reports, []int{0, prefillChunk}) {
-		t.Fatalf("stopped at %d after reports %v, want %d", lm.s.Pos(), reports, prefillChunk)
 	}
 }
 

@@ -4,14 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	"hearth/app/kvcache"
-	"hearth/engine"
-	"hearth/engine/chat"
-	"hearth/engine/sample"
+	"hearth/app/chatgen"
 	"hearth/storage"
 )
 
@@ -22,6 +18,9 @@ const (
 	stopUser        = "stopped"
 	stopContextFull = "context_full"
 	stopError       = "error"
+	// stopDropped marks an answer cut off by a remote engine's broken
+	// stream; its partial text is kept.
+	stopDropped = chatgen.StopDropped
 )
 
 // How often a growing answer is saved: whichever comes first.
@@ -31,8 +30,8 @@ const (
 )
 
 // prefillChunk is how many tokens are fed between progress reports and
-// checks for a cancel.
-const prefillChunk = 256
+// checks for a cancel (chatgen does the feeding).
+const prefillChunk = chatgen.PrefillChunk
 
 // generation is the one answer being generated.
 type generation struct {
@@ -128,9 +127,10 @@ func (w *answer) save(force bool) {
 	w.savedAt, w.savedToks = time.Now(), w.tokens
 }
 
-// generate prefills the branch ending at asst's parent and streams the
-// answer into asst, then saves the session's new KV pages. It returns the
-// final event: "chat:done" or "chat:error".
+// generate streams the answer asst to the branch ending at its parent
+// through the loaded model's generator (chatgen, shared with the local
+// API; or a remote engine), saving it as it grows. It returns the final
+// event: "chat:done" or "chat:error".
 func (a *App) generate(ctx context.Context, conv storage.Conversation, lm *loadedModel, asst storage.Message) (string, any) {
 	failed := func(e error) (string, any) {
 		return EventChatError, ErrorEvent{ConversationID: conv.ID, AssistantMessageID: asst.ID, Error: e.Error()}
@@ -140,165 +140,48 @@ func (a *App) generate(ctx context.Context, conv storage.Conversation, lm *loade
 	if err != nil {
 		return failed(err)
 	}
-	p, err := chat.Encode(lm.format, lm.tok, msgs, true, nil, chat.LayoutTransformers)
-	if err != nil {
-		return failed(err)
-	}
-	stats := storage.GenerationStats{Model: lm.name, PromptTokens: len(p.IDs)}
 	w := &answer{a: a, msgID: asst.ID, savedAt: time.Now()}
-	finish := func(reason string, genErr error) (string, any) {
-		w.save(true)
-		stats.CompletionTokens, stats.StopReason = w.tokens, reason
-		if err := a.db.UpdateMessageStats(context.Background(), asst.ID, stats); err != nil {
-			a.logf("hearth: save stats of %d: %v", asst.ID, err)
-		}
-		a.saveSnapshot(lm)
-		if genErr != nil {
-			return failed(genErr)
-		}
-		return EventChatDone, DoneEvent{
-			ConversationID: conv.ID, AssistantMessageID: asst.ID, Stats: statsView(stats), Stopped: reason == stopUser,
-		}
-	}
-
-	start := time.Now()
-	cached, err := a.prefill(ctx, lm, p.IDs, func(done, cached int, eta time.Duration) {
-		a.events.Emit(EventChatPrefill, PrefillEvent{
-			ConversationID: conv.ID, AssistantMessageID: asst.ID, Done: done, Total: len(p.IDs),
-			CachedTokens: cached, EtaMS: eta.Milliseconds(),
-		})
-	})
-	stats.CachedTokens, stats.PrefillMS = cached, ceilMS(time.Since(start))
-	switch {
-	case ctx.Err() != nil:
-		return finish(stopUser, nil)
-	case errors.Is(err, engine.ErrContextFull):
-		return finish(stopContextFull, fmt.Errorf("The conversation no longer fits the model's context of %d tokens: start a new conversation or raise the context length in Settings", lm.s.ContextLen()))
-	case err != nil:
-		return finish(stopError, err)
-	}
-
-	smp := newSampler(lm.m.VocabSize(), settings)
-	dec := lm.tok.NewStreamDecoder()
-	decodeStart := time.Now()
-	reason := stopEOS
-	var genErr error
 	seq := 0
-	for id, err := range lm.s.Generate(ctx, smp) {
-		if err != nil {
-			switch {
-			case ctx.Err() != nil:
-				reason = stopUser
-			case errors.Is(err, engine.ErrContextFull):
-				reason = stopContextFull
-			default:
-				reason, genErr = stopError, err
-			}
-			break
-		}
-		if slices.Contains(lm.stops, id) || lm.tok.IsEOG(id) {
-			break
-		}
-		w.tokens++
-		if piece := dec.Add(id); piece != "" {
+	req := chatgen.Request{Messages: msgs, Sampling: chatgen.Sampling{
+		Temperature: settings.Temperature, TopK: settings.TopK, TopP: settings.TopP, MinP: settings.MinP,
+		RepeatPenalty: settings.RepeatPenalty, Seed: settings.Seed,
+	}, MaxTokens: settings.MaxTokens}
+	res, genErr := lm.gen.Generate(ctx, req, chatgen.Callbacks{
+		Prefill: func(done, total, cached int, eta time.Duration) {
+			a.events.Emit(EventChatPrefill, PrefillEvent{
+				ConversationID: conv.ID, AssistantMessageID: asst.ID, Done: done, Total: total,
+				CachedTokens: cached, EtaMS: eta.Milliseconds(),
+			})
+		},
+		Token: func(piece string) {
 			w.text.WriteString(piece)
+			w.tokens++
 			seq++
 			a.events.Emit(EventChatToken, TokenEvent{ConversationID: conv.ID, AssistantMessageID: asst.ID, Seq: seq, Text: piece})
-		}
-		w.save(false)
-		if settings.MaxTokens > 0 && w.tokens >= settings.MaxTokens {
-			reason = stopLength
-			break
-		}
-	}
-	if rest := dec.Flush(); rest != "" {
-		w.text.WriteString(rest)
-		seq++
-		a.events.Emit(EventChatToken, TokenEvent{ConversationID: conv.ID, AssistantMessageID: asst.ID, Seq: seq, Text: rest})
-	}
-	stats.DecodeMS = ceilMS(time.Since(decodeStart))
-	return finish(reason, genErr)
-}
-
-// prefill brings the session to hold ids: it keeps the prefix the session
-// already holds, or restores the longest prefix the snapshot cache holds
-// when that is longer, and computes the rest in chunks, reporting progress
-// and stopping when ctx ends. It returns how many tokens were not computed.
-func (a *App) prefill(ctx context.Context, lm *loadedModel, ids []int32, progress func(done, cached int, eta time.Duration)) (int, error) {
-	s := lm.s
-	held := s.Tokens()
-	common := 0
-	// Keep the last prompt token to feed, so that its logits are fresh.
-	for common < len(held) && common < len(ids)-1 && held[common] == ids[common] {
-		common++
-	}
-	pages := 0
-	P := a.cache.PageTokens()
-	if lm.digest != "" {
-		n, err := a.db.CountKVPrefix(ctx, lm.digest, kvcache.PrefixHashes(ids[:len(ids)-1], nil, P))
-		if err != nil {
-			a.logf("hearth: %v", err)
-		}
-		pages = n
-	}
-	switch {
-	case pages*P > common:
-		if err := s.Truncate(0); err != nil {
-			return 0, err
-		}
-		r, err := a.cache.Prefill(ctx, s, lm.digest, kvcache.Input{Tokens: ids[:pages*P]})
-		if err != nil {
-			return 0, err
-		}
-		common = r.Restored
-	case common < len(held):
-		if err := s.Truncate(common); err != nil {
-			return 0, err
-		}
-	}
-	cached := s.Pos()
-	start := time.Now()
-	progress(cached, cached, 0)
-	for s.Pos() < len(ids) {
-		if err := ctx.Err(); err != nil {
-			return cached, err
-		}
-		end := min(s.Pos()+prefillChunk, len(ids))
-		if err := s.Prefill(ids[s.Pos():end]); err != nil {
-			return cached, err
-		}
-		done := s.Pos() - cached
-		left := len(ids) - s.Pos()
-		eta := time.Duration(float64(time.Since(start)) / float64(done) * float64(left))
-		progress(s.Pos(), cached, eta)
-	}
-	return cached, nil
-}
-
-// saveSnapshot stores the session's whole KV pages not yet stored, so that
-// the conversation resumes from the cache after a restart.
-func (a *App) saveSnapshot(lm *loadedModel) {
-	if lm.digest == "" {
-		return
-	}
-	_, err := a.cache.Save(context.Background(), lm.s, lm.digest, nil)
-	if err != nil {
-		a.logf("hearth: %v", err)
-	}
-	a.noteSnapshotSave(lm, err)
-}
-
-// newSampler builds the sampler chain of a conversation's settings; seed 0
-// means a new random seed each time.
-func newSampler(vocab int, s ConversationSettings) sample.Sampler {
-	seed := uint64(s.Seed)
-	if seed == 0 {
-		seed = uint64(time.Now().UnixNano())
-	}
-	return sample.New(vocab, sample.Options{
-		Temperature: float32(s.Temperature), TopK: s.TopK, TopP: float32(s.TopP), MinP: float32(s.MinP),
-		RepeatPenalty: float32(s.RepeatPenalty), Seed: seed,
+			w.save(false)
+		},
 	})
+	if res.CompletionTokens > 0 {
+		w.tokens = res.CompletionTokens
+	}
+	w.save(true)
+	stats := storage.GenerationStats{
+		Model: lm.name, PromptTokens: res.PromptTokens, CachedTokens: res.CachedTokens,
+		PrefillMS: ceilMS(res.PrefillTime), DecodeMS: ceilMS(res.DecodeTime),
+		CompletionTokens: w.tokens, StopReason: res.StopReason,
+	}
+	if err := a.db.UpdateMessageStats(context.Background(), asst.ID, stats); err != nil {
+		a.logf("hearth: save stats of %d: %v", asst.ID, err)
+	}
+	if res.StopReason == stopContextFull {
+		genErr = fmt.Errorf("The conversation no longer fits the model's context of %d tokens: start a new conversation or raise the context length in Settings", lm.gen.Describe().ContextLen)
+	}
+	if genErr != nil {
+		return failed(genErr)
+	}
+	return EventChatDone, DoneEvent{
+		ConversationID: conv.ID, AssistantMessageID: asst.ID, Stats: statsView(stats), Stopped: res.StopReason == stopUser,
+	}
 }
 
 // ceilMS rounds a duration up to whole milliseconds, the unit stats are

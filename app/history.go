@@ -47,6 +47,9 @@ type MessageStats struct {
 	PrefillTokensPerSec float64 `json:"prefillTokensPerSec"`
 	TokensPerSec        float64 `json:"tokensPerSec"`
 	Stopped             bool    `json:"stopped"`
+	// Cut is true when a remote engine's stream broke off mid-answer: the
+	// text is what arrived before the drop.
+	Cut bool `json:"cut"`
 }
 
 // MessageView is one message of the active branch with its place among
@@ -121,7 +124,7 @@ func validateConversationSettings(s ConversationSettings) error {
 func statsView(s storage.GenerationStats) MessageStats {
 	v := MessageStats{
 		PromptTokens: s.PromptTokens, CachedTokens: s.CachedTokens, GeneratedTokens: s.CompletionTokens,
-		Stopped: s.StopReason == stopUser,
+		Stopped: s.StopReason == stopUser, Cut: s.StopReason == stopDropped,
 	}
 	if s.PrefillMS > 0 {
 		v.PrefillTokensPerSec = float64(s.PromptTokens-s.CachedTokens) * 1000 / float64(s.PrefillMS)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"hearth/app/chatgen"
 	"hearth/engine"
 	"hearth/engine/backend"
 	"hearth/engine/chat"
@@ -42,6 +43,11 @@ type loadedModel struct {
 	// cache unused, and snapshotsOff then says why (for the UI).
 	digest       string
 	snapshotsOff string
+	// gen generates on the model: chatgen over m and s for a local model,
+	// a remote engine's client for a remote one (m, s and tok are then nil).
+	gen chatgen.Generator
+	// remoteHost is the remote engine's host:port, "" for a local model.
+	remoteHost string
 }
 
 // MemoryEstimate returns the memory the model needs at contextLen tokens
@@ -110,7 +116,7 @@ func (a *App) memoryBudget() int64 {
 	}
 	avail := engine.AvailableMemory()
 	a.mu.Lock()
-	if a.model != nil {
+	if a.model != nil && a.model.s != nil {
 		avail += a.model.s.KVReport().Total()
 	}
 	a.mu.Unlock()
@@ -230,6 +236,13 @@ func (a *App) load(rec storage.ModelRecord, set Settings, contextLen int, kt kv.
 	if lm.s, err = m.NewSession(engine.SessionOptions{KVType: kt}); err != nil {
 		return fail(err)
 	}
+	if lm.gen, err = chatgen.New(chatgen.Config{
+		Name: rec.Name, Model: m, Session: lm.s, Tokenizer: lm.tok, Format: lm.format, Stops: lm.stops,
+		Cache: a.cache, Digest: lm.digest, Logf: a.logf,
+		SnapshotSaved: func(err error) { a.noteSnapshotSave(lm, err) },
+	}); err != nil {
+		return fail(err)
+	}
 	return lm, nil
 }
 
@@ -281,7 +294,7 @@ func (a *App) unload() {
 	lm := a.model
 	a.model = nil
 	a.mu.Unlock()
-	if lm != nil {
+	if lm != nil && lm.m != nil {
 		if err := lm.m.Close(); err != nil {
 			a.logf("hearth: unload %s: %v", lm.path, err)
 		}

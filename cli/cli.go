@@ -25,6 +25,8 @@ var commands = map[string]command{
 	"run":      {"chat with a model on the command line", runRun},
 	"eval":     {"write a model's logits for token ids (conformance)", runEval},
 	"bench":    {"measure prompt and generation speed against memory bandwidth", runBench},
+	// serve: the OpenAI-compatible local API (issue 14).
+	"serve": {"serve a model over the OpenAI-compatible API on loopback", runServe},
 }
 
 // Run runs the subcommand named by args[0] and reports its exit code. ok is

@@ -112,12 +112,22 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&images, "image", "image `file` (PNG, JPEG, GIF, WebP) attached to the first message; repeat for several, in order")
 	var co cacheOptions
 	co.register(fs)
+	// --remote: a remote OpenAI-compatible engine instead of --model (issue 14).
+	var rf remoteFlags
+	rf.register(fs.StringVar)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hearth run --model FILE.gguf [--prompt TEXT] [--system TEXT] [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--override-kv K=T:V] [--mmproj PROJ.gguf --image FILE ...] [--no-cache]")
+		fmt.Fprintln(stderr, "Usage: hearth run --model FILE.gguf [--prompt TEXT] [--system TEXT] [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--override-kv K=T:V] [--mmproj PROJ.gguf --image FILE ...] [--no-cache]\n       hearth run --remote URL [--remote-model ID] [--api-key KEY] [--prompt TEXT] ...")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if rf.url != "" {
+		if mf.model != "" || len(images) > 0 {
+			fmt.Fprintln(stderr, "hearth run: --remote replaces --model; images go only to a local model here")
+			return 2
+		}
+		return runRemoteChat(rf, *prompt, *system, *n, *temp, *topP, int64(*seed), stdin, stdout, stderr)
 	}
 	if mf.model == "" || fs.NArg() != 0 || (len(images) > 0) != (*mmproj != "") {
 		fmt.Fprintln(stderr, "hearth run: need --model (and no positional arguments); --image and --mmproj go together")

@@ -173,6 +173,7 @@ export default function App() {
           title={view?.conversation.title || 'New chat'}
           modelLoaded={modelLoaded}
           modelName={ready?.modelName}
+          remoteHost={ready?.remoteHost}
           hasConversation={view !== null}
           onOpenModels={() => setPanel('models')}
           onOpenSettings={() => setPanel('conversation')}

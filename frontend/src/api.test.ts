@@ -37,6 +37,7 @@ describe('getStatus', () => {
       loadedModelId: 4,
       modelName: 'Scout',
       off: [],
+      remoteHost: '',
       backend: 'cpu',
       backendNotice: 'cuda: no NVIDIA driver',
     })

@@ -31,6 +31,8 @@ export interface AppStatus {
   modelName: string
   /** Features that are off, with the reason (Go: app.FeatureOff). */
   off?: FeatureOff[]
+  /** host:port of the remote engine the model runs on, "" for a local model. */
+  remoteHost?: string
   /** GPU backends (issue #15): what the loaded model computes on, "" when none is loaded. */
   backend?: string
   /** Why a GPU asked for (or found) is not used; "" when there is nothing to say. */
@@ -120,6 +122,8 @@ export interface MessageStats {
   prefillTokensPerSec: number
   tokensPerSec: number
   stopped: boolean
+  /** The remote engine's stream broke off: the text is what came before. */
+  cut?: boolean
 }
 
 /** MessageView is one message on the active branch. */
@@ -254,6 +258,7 @@ function toStatus(s: Partial<AppStatus>): AppStatus {
     loadedModelId: s.loadedModelId ?? 0,
     modelName: s.modelName ?? '',
     off: s.off ?? [],
+    remoteHost: s.remoteHost ?? '',
     backend: s.backend ?? '',
     backendNotice: s.backendNotice ?? '',
   }
@@ -370,3 +375,46 @@ export async function copyText(text: string): Promise<void> {
   }
   await navigator.clipboard.writeText(text)
 }
+
+// ---- Local API and remote engines (issue 14) ----
+
+/** APIStatus is the local OpenAI-compatible API (Go: app.APIStatus). */
+export interface APIStatus {
+  running: boolean
+  /** The API root clients use, e.g. http://127.0.0.1:8080/v1; "" when off. */
+  url: string
+  port: number
+  /** The model requests go to now, "" when none is loaded. */
+  model: string
+  /** Why the last start failed, "" when it did not. */
+  error: string
+}
+
+/** Engine is a remote OpenAI-compatible endpoint (Go: app.Engine). */
+export interface Engine {
+  id: string
+  url: string
+  host: string
+  hasKey: boolean
+  models: string[]
+  /** Why the last connection test failed, "" when it worked. */
+  error: string
+}
+
+const toEngine = (e: Partial<Engine>): Engine => ({
+  id: e.id ?? '',
+  url: e.url ?? '',
+  host: e.host ?? '',
+  hasKey: e.hasKey ?? false,
+  models: e.models ?? [],
+  error: e.error ?? '',
+})
+
+export const apiStatus = async () => (await App.APIStatus()) as APIStatus
+export const startAPI = async (port: number) => (await App.StartAPI(port)) as APIStatus
+export const stopAPI = async () => (await App.StopAPI()) as APIStatus
+export const listEngines = async () => ((await App.ListEngines()) ?? []).map(toEngine)
+export const addEngine = async (url: string, apiKey: string) => toEngine(await App.AddEngine(url, apiKey))
+export const testEngine = async (id: string) => toEngine(await App.TestEngine(id))
+export const removeEngine = (id: string) => App.RemoveEngine(id)
+export const useRemoteModel = (engineId: string, model: string) => App.UseRemoteModel(engineId, model)

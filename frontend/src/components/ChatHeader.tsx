@@ -10,6 +10,7 @@ export function ChatHeader({
   title,
   modelLoaded,
   modelName,
+  remoteHost,
   hasConversation = false,
   onOpenModels,
   onOpenSettings,
@@ -18,6 +19,7 @@ export function ChatHeader({
   title: string
   modelLoaded: boolean
   modelName?: string
+  remoteHost?: string
   hasConversation?: boolean
   onOpenModels?: () => void
   onOpenSettings?: () => void
@@ -70,7 +72,7 @@ export function ChatHeader({
             <SlidersIcon />
           </button>
         )}
-        <ModelPicker modelLoaded={modelLoaded} modelName={modelName} onOpen={onOpenModels} />
+        <ModelPicker modelLoaded={modelLoaded} modelName={modelName} remoteHost={remoteHost} onOpen={onOpenModels} />
       </div>
     </header>
   )

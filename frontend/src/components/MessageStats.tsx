@@ -10,6 +10,7 @@ export function MessageStats({ stats }: { stats: Stats }) {
     : []
   if (stats.cachedTokens > 0) parts.push(`${formatCount(stats.cachedTokens)} tokens from cache`)
   if (stats.stopped) parts.push(answered ? 'stopped' : 'stopped before answering')
+  if (stats.cut) parts.push('cut off: the remote engine dropped the connection')
   return (
     <div className="message-stats" data-testid="message-stats">
       {parts.join(' · ')}
@@ -20,5 +21,5 @@ export function MessageStats({ stats }: { stats: Stats }) {
 /** hasStats is false for answers that were never generated here (imported
  * ones), which carry only zeros. */
 export function hasStats(s: Stats): boolean {
-  return s.generatedTokens > 0 || s.tokensPerSec > 0 || s.stopped
+  return s.generatedTokens > 0 || s.tokensPerSec > 0 || s.stopped || !!s.cut
 }

@@ -5,13 +5,17 @@ import { ChevronIcon } from './icons'
 export function ModelPicker({
   modelLoaded,
   modelName = '',
+  remoteHost = '',
   onOpen,
 }: {
   modelLoaded: boolean
   modelName?: string
+  /** host:port of a remote engine; "" for a local model (issue 14). */
+  remoteHost?: string
   onOpen?: () => void
 }) {
-  const label = modelLoaded ? modelName || 'Model loaded' : 'No model loaded'
+  const name = modelLoaded ? modelName || 'Model loaded' : 'No model loaded'
+  const label = modelLoaded && remoteHost ? `${name} (remote, ${remoteHost})` : name
   return (
     <button
       type="button"
@@ -23,7 +27,8 @@ export function ModelPicker({
       title="Models: open, download, load"
     >
       <span className="model-picker-dot" aria-hidden="true" />
-      <span className="model-picker-name">{label}</span>
+      <span className="model-picker-name">{name}</span>
+      {modelLoaded && remoteHost && <span className="model-badge model-picker-remote">remote · {remoteHost}</span>}
       <ChevronIcon />
     </button>
   )

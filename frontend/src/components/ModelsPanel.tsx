@@ -13,6 +13,7 @@ import type { useModels } from '../useModels'
 import { Dialog } from './Dialog'
 import { DownloadRow } from './DownloadRow'
 import { ModelCard } from './ModelCard'
+import { RemoteModels } from './RemoteModels'
 
 /** ModelsPanel is where models are added (open, drop, download), inspected,
  * loaded and unloaded. */
@@ -92,6 +93,9 @@ export function ModelsPanel({
           ))}
         </ul>
       )}
+
+      {/* Remote engines' models, beside the local ones (issue 14) */}
+      <RemoteModels status={status} />
 
       <h3 className="section-title">Download</h3>
       <form

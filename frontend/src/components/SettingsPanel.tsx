@@ -3,6 +3,8 @@ import { getSettings, saveSettings, type Settings, type Theme } from '../api'
 import { errorMessage } from '../lib/format'
 import { applyTheme } from '../lib/theme'
 import { Dialog } from './Dialog'
+import { EnginesSection } from './EnginesSection'
+import { LocalAPISection } from './LocalAPISection'
 import { SamplingFields } from './SamplingFields'
 
 const MiB = 1024 * 1024
@@ -145,6 +147,10 @@ export function SettingsPanel({ onClose, onSaved }: { onClose: () => void; onSav
             />
           </label>
           <SamplingFields value={s.defaults} onChange={(d) => setS({ ...s, defaults: d })} />
+
+          {/* Local API and remote engines (issue 14) */}
+          <LocalAPISection />
+          <EnginesSection />
 
           <h3 className="section-title">Data</h3>
           <div className="field">

@@ -51,6 +51,15 @@ export const defaultSettings: Api.Settings = {
 export function apiMock(): typeof Api {
   const never = () => vi.fn(() => new Promise<never>(() => {}))
   return {
+    // Local API and remote engines (issue 14).
+    apiStatus: vi.fn(async () => ({ running: false, url: '', port: 0, model: '', error: '' })),
+    startAPI: vi.fn(async (port: number) => ({ running: true, url: `http://127.0.0.1:${port}/v1`, port, model: '', error: '' })),
+    stopAPI: vi.fn(async () => ({ running: false, url: '', port: 0, model: '', error: '' })),
+    listEngines: vi.fn(async () => []),
+    addEngine: never(),
+    testEngine: never(),
+    removeEngine: vi.fn(async () => {}),
+    useRemoteModel: vi.fn(async () => {}),
     getStatus: never(),
     listModels: vi.fn(async () => []),
     addModel: never(),

@@ -1,5 +1,25 @@
 export namespace app {
 	
+	export class APIStatus {
+	    running: boolean;
+	    url: string;
+	    port: number;
+	    model: string;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new APIStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.url = source["url"];
+	        this.port = source["port"];
+	        this.model = source["model"];
+	        this.error = source["error"];
+	    }
+	}
 	export class ConversationSettings {
 	    systemPrompt: string;
 	    temperature: number;
@@ -55,6 +75,7 @@ export namespace app {
 	    prefillTokensPerSec: number;
 	    tokensPerSec: number;
 	    stopped: boolean;
+	    cut: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new MessageStats(source);
@@ -68,6 +89,7 @@ export namespace app {
 	        this.prefillTokensPerSec = source["prefillTokensPerSec"];
 	        this.tokensPerSec = source["tokensPerSec"];
 	        this.stopped = source["stopped"];
+	        this.cut = source["cut"];
 	    }
 	}
 	export class MessageView {
@@ -176,6 +198,28 @@ export namespace app {
 	        this.state = source["state"];
 	        this.error = source["error"];
 	        this.sha256 = source["sha256"];
+	    }
+	}
+	export class Engine {
+	    id: string;
+	    url: string;
+	    host: string;
+	    hasKey: boolean;
+	    models: string[];
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Engine(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.url = source["url"];
+	        this.host = source["host"];
+	        this.hasKey = source["hasKey"];
+	        this.models = source["models"];
+	        this.error = source["error"];
 	    }
 	}
 	export class FeatureOff {
@@ -361,6 +405,7 @@ export namespace app {
 	    modelName: string;
 	    dataDir: string;
 	    off: FeatureOff[];
+	    remoteHost: string;
 	    backend: string;
 	    backendNotice: string;
 	
@@ -378,6 +423,7 @@ export namespace app {
 	        this.modelName = source["modelName"];
 	        this.dataDir = source["dataDir"];
 	        this.off = this.convertValues(source["off"], FeatureOff);
+	        this.remoteHost = source["remoteHost"];
 	        this.backend = source["backend"];
 	        this.backendNotice = source["backendNotice"];
 	    }
