@@ -128,8 +128,12 @@ test('the app adds hearth serve as a remote engine and chats with its model', { 
 
   await page.getByRole('textbox', { name: 'Message' }).fill('hello over the API')
   await page.getByRole('button', { name: 'Send', exact: true }).click()
-  await page.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 60_000 })
+  // Wait for the finished answer itself (its stats line appears when it is
+  // done): the Send button is also visible in the moment before the answer
+  // starts, so waiting for it alone raced the request on a cold machine.
+  await page.getByTestId('message-user').getByText('hello over the API').waitFor()
   const answer = page.getByTestId('message-assistant').last()
+  await answer.getByTestId('message-stats').waitFor({ timeout: 60_000 })
   assert.ok((await answer.innerText()).trim().length > 0, 'the remote model answered')
   await h.screenshot('api-remote-chat')
   const convs = await page.evaluate(() => window.go.app.App.ListConversations())
