@@ -70,28 +70,5 @@ func runRemoteChat(rf remoteFlags, prompt, system string, n int, temp, topP floa
 			res.StopReason, res.PromptTokens, res.CachedTokens, res.CompletionTokens, res.PrefillTime.Seconds(), res.DecodeTime.Seconds())
 		return err
 	}
-	if prompt != "" {
-		if err := turn(prompt); err != nil {
-			fmt.Fprintln(stderr, "hearth run:", err)
-			return 1
-		}
-		return 0
-	}
-	in := bufio.NewScanner(stdin)
-	in.Buffer(make([]byte, 1<<20), 1<<20)
-	for {
-		fmt.Fprint(stderr, "> ")
-		if !in.Scan() {
-			fmt.Fprintln(stderr)
-			return 0
-		}
-		if line := strings.TrimSpace(in.Text()); line != "" {
-			if err := turn(line); err != nil {
-				fmt.Fprintln(stderr, "hearth run:", err)
-				if ctx.Err() != nil {
-					return 1
-				}
-			}
-		}
-	}
+	return promptLoop(prompt, stdin, stderr, turn, func(error) bool { return ctx.Err() != nil })
 }

@@ -188,32 +188,9 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Temperature: float32(*temp), TopK: *topK, TopP: float32(*topP), MinP: float32(*minP),
 		RepeatPenalty: float32(*repeat), Seed: *seed,
 	})
-	if *prompt != "" {
-		if err := c.turn(ctx, *prompt, stdout, stderr); err != nil {
-			fmt.Fprintln(stderr, "hearth run:", err)
-			return 1
-		}
-		return 0
-	}
-	in := bufio.NewScanner(stdin)
-	in.Buffer(make([]byte, 1<<20), 1<<20)
-	for {
-		fmt.Fprint(stderr, "> ")
-		if !in.Scan() {
-			fmt.Fprintln(stderr)
-			return 0
-		}
-		line := strings.TrimSpace(in.Text())
-		if line == "" {
-			continue
-		}
-		if err := c.turn(ctx, line, stdout, stderr); err != nil {
-			fmt.Fprintln(stderr, "hearth run:", err)
-			if errors.Is(err, engine.ErrContextFull) || ctx.Err() != nil {
-				return 1
-			}
-		}
-	}
+	return promptLoop(*prompt, stdin, stderr,
+		func(text string) error { return c.turn(ctx, text, stdout, stderr) },
+		func(err error) bool { return errors.Is(err, engine.ErrContextFull) || ctx.Err() != nil })
 }
 
 // loadProjector loads a vision projector for m.
