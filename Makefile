@@ -48,7 +48,7 @@ help:
 	@echo "make test        install what is missing, then every test (what CI runs)"
 	@echo "make build       release binary through wails build: $(APP)"
 	@echo "make dev         wails dev: live-reloading window"
-	@echo "make go-test     go vet and go test (-race for app, storage, cli); one suite: make go-test-engine"
+	@echo "make go-test     go vet and go test (-race for app, storage, cli, server); one suite: make go-test-engine"
 	@echo "make fuzz-smoke  each Go fuzz target for $(FUZZ_SMOKE) inputs;  make fuzz: each for FUZZTIME=$(FUZZTIME)"
 	@echo "make vitest      frontend unit tests"
 	@echo "make e2e         browser end-to-end tests (Chromium + the real Go backend)"
@@ -116,7 +116,7 @@ go-vet:
 # One target per suite, run with --keep-going: a failure in one package
 # still lets every other suite run and report, and go-test still fails.
 # engine/ runs without -race: its numeric kernels are too slow under it.
-GO_TEST_SUITES := go-test-app go-test-storage go-test-cli go-test-engine
+GO_TEST_SUITES := go-test-app go-test-storage go-test-cli go-test-server go-test-engine
 .PHONY: $(GO_TEST_SUITES)
 go-test:
 	@$(MAKE) --no-print-directory --keep-going go-vet $(GO_TEST_SUITES)
@@ -129,6 +129,9 @@ go-test-storage:
 
 go-test-cli:
 	$(GO) test -tags $(GOTAGS) $(RACE) ./cli/...
+
+go-test-server:
+	$(GO) test -tags $(GOTAGS) $(RACE) ./server/...
 
 go-test-engine:
 	$(GO) test -tags $(GOTAGS) ./engine/...
