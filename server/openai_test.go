@@ -246,7 +246,9 @@ func Test64Streams(t *testing.T) {
 			defer wg.Done()
 			stream := c.Chat.Completions.NewStreaming(context.Background(), openai.ChatCompletionNewParams{
 				Model: "tiny", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("stream " + strings.Repeat("x", i))},
-				MaxTokens: openai.Int(4), StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
+				// Greedy: a sampled answer may end at EOS before 4 tokens.
+				Temperature: openai.Float(0),
+				MaxTokens:   openai.Int(4), StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
 			})
 			var acc openai.ChatCompletionAccumulator
 			for stream.Next() {
