@@ -133,6 +133,13 @@ func checkFrozenData(t *testing.T, db *DB) {
 	if err != nil || len(files) != 2 || files[1].RelPath != "b/c.txt" || files[1].TokenStart != 100 || files[1].TokenEnd != 300 {
 		t.Fatalf("source files = %+v, %v", files, err)
 	}
+	// Version 3 added conversation contexts; older databases have none.
+	cs, err := db.GetConversationSource(ctx, c.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil || cs.Source.ID != 1 || !reflect.DeepEqual(cs.Excluded, []string{"b/"}):
+		t.Fatalf("conversation context = %+v, %v", cs, err)
+	}
 	theme, err := GetSetting(ctx, db, "ui.theme", "light")
 	if err != nil || theme != "dark" {
 		t.Fatalf("theme = %q, %v", theme, err)
