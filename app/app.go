@@ -103,6 +103,8 @@ type App struct {
 
 	downloads *downloads
 
+	contexts contexts // folder and document contexts, watched, by conversation
+
 	api     localAPI // the local OpenAI-compatible API (Settings switch)
 	engines engines  // remote OpenAI-compatible engines
 }
@@ -167,6 +169,7 @@ func (a *App) open(ctx context.Context) error {
 func (a *App) shutdown(ctx context.Context) {
 	_, _ = a.StopAPI()
 	a.stopAndWait()
+	a.closeContexts()
 	a.downloads.pauseAll()
 	if a.bgCancel != nil {
 		a.bgCancel()

@@ -218,11 +218,19 @@ func (a *App) sendUnder(ctx context.Context, db *storage.DB, lm *loadedModel, co
 }
 
 // chatMessages is the branch ending at leaf as the chat format takes it,
-// the conversation's system prompt first.
+// the system message first: the conversation's context (folder or
+// document) if it has one, then its system prompt.
 func (a *App) chatMessages(ctx context.Context, db *storage.DB, conv storage.Conversation, leaf int64) ([]chat.Message, error) {
 	var msgs []chat.Message
-	if conv.SystemPrompt != "" {
-		msgs = append(msgs, chat.Message{Role: "system", Content: conv.SystemPrompt})
+	system, _, err := a.contextText(ctx, db, conv)
+	if err != nil {
+		return nil, err
+	}
+	if system == "" {
+		system = conv.SystemPrompt
+	}
+	if system != "" {
+		msgs = append(msgs, chat.Message{Role: "system", Content: system})
 	}
 	if leaf == 0 {
 		return msgs, nil

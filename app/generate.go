@@ -136,8 +136,14 @@ func (a *App) generate(ctx context.Context, conv storage.Conversation, lm *loade
 		return EventChatError, ErrorEvent{ConversationID: conv.ID, AssistantMessageID: asst.ID, Error: e.Error()}
 	}
 	settings := conversationSettings(conv)
+	if err := a.refreshContext(ctx, a.db, conv.ID); err != nil {
+		return failed(err)
+	}
 	msgs, err := a.chatMessages(context.Background(), a.db, conv, asst.ParentID)
 	if err != nil {
+		return failed(err)
+	}
+	if err := a.noteContextRead(conv.ID); err != nil {
 		return failed(err)
 	}
 	w := &answer{a: a, msgID: asst.ID, savedAt: time.Now()}

@@ -19,6 +19,9 @@ const (
 	settingTheme    = "ui.theme"
 	settingDefaults = "chat.defaults"
 	settingBackend  = "app.backend"
+	// settingContextMaxFile is the size above which a file of a folder
+	// context is skipped.
+	settingContextMaxFile = "context.max_file_bytes"
 )
 
 // autoContext is the context a model gets when the setting is 0 (auto):
@@ -40,6 +43,9 @@ type Settings struct {
 	// or "metal". A GPU that cannot be used leaves the model on the CPU, and
 	// Status says why.
 	Backend string `json:"backend"`
+	// ContextMaxFileBytes is the size above which a file of a dropped
+	// folder is left out (listed with the reason); 0 means 1 MiB.
+	ContextMaxFileBytes int64 `json:"contextMaxFileBytes"`
 }
 
 // defaultConversationSettings are Meta's suggested sampling for Llama 4.
@@ -80,6 +86,9 @@ func loadSettings(ctx context.Context, db *storage.DB, dataDir string) (Settings
 	if s.Backend, err = storage.GetSetting(ctx, db, settingBackend, ""); err != nil {
 		return s, err
 	}
+	if s.ContextMaxFileBytes, err = storage.GetSetting(ctx, db, settingContextMaxFile, int64(0)); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 
@@ -100,6 +109,8 @@ func (a *App) SaveSettings(s Settings) error {
 		return fmt.Errorf("Unknown theme %q: choose system, light or dark", s.Theme)
 	case s.KVCacheBudgetBytes < 0:
 		return errors.New("The KV cache budget cannot be negative")
+	case s.ContextMaxFileBytes < 0:
+		return errors.New("The largest file size for folder context cannot be negative")
 	}
 	if _, err := kv.ParseType(s.KVType); err != nil {
 		return fmt.Errorf("Unknown KV cache type %q: choose f16 or f32", s.KVType)
@@ -119,6 +130,7 @@ func (a *App) SaveSettings(s Settings) error {
 		func() error { return storage.SetSetting(ctx, db, settingDefaults, s.Defaults) },
 		func() error { return db.SetKVBudget(ctx, s.KVCacheBudgetBytes) },
 		func() error { return storage.SetSetting(ctx, db, settingBackend, s.Backend) },
+		func() error { return storage.SetSetting(ctx, db, settingContextMaxFile, s.ContextMaxFileBytes) },
 	} {
 		if err := set(); err != nil {
 			return err

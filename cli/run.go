@@ -108,6 +108,9 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	repeat := fs.Float64("repeat-penalty", 1.0, "repetition penalty (1: off)")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed")
 	mmproj := fs.String("mmproj", "", "Llama 4 vision projector GGUF `file` (needed by --image)")
+	contextPath := fs.String("context", "", "folder or document `path` to ask about: its text files (honouring .gitignore) go into the system message, oldest first, each after a line \"=== path ===\"")
+	var contextMax byteSize
+	fs.Var(&contextMax, "context-max-file", "files of --context larger than this are skipped, e.g. 4MiB (0: 1 MiB)")
 	var images stringList
 	fs.Var(&images, "image", "image `file` (PNG, JPEG, GIF, WebP) attached to the first message; repeat for several, in order")
 	var co cacheOptions
@@ -116,7 +119,7 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var rf remoteFlags
 	rf.register(fs.StringVar)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hearth run --model FILE.gguf [--prompt TEXT] [--system TEXT] [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--override-kv K=T:V] [--mmproj PROJ.gguf --image FILE ...] [--no-cache]\n       hearth run --remote URL [--remote-model ID] [--api-key KEY] [--prompt TEXT] ...")
+		fmt.Fprintln(stderr, "Usage: hearth run --model FILE.gguf [--prompt TEXT] [--system TEXT] [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--override-kv K=T:V] [--mmproj PROJ.gguf --image FILE ...] [--context DIR] [--no-cache]\n       hearth run --remote URL [--remote-model ID] [--api-key KEY] [--prompt TEXT] ...")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -140,6 +143,16 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "hearth run:", err)
 			return 1
 		}
+	}
+	if *contextPath != "" {
+		// The folder is read before the slow model load, so that a wrong
+		// path fails at once.
+		text, err := contextSystem(context.Background(), *contextPath, *system, int64(contextMax), stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "hearth run:", err)
+			return 1
+		}
+		*system = text
 	}
 	m, kt, err := mf.load()
 	if err != nil {
@@ -265,6 +278,10 @@ func (c *chatSession) turn(ctx context.Context, text string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
+	if len(p.IDs) >= c.s.ContextLen() {
+		return fmt.Errorf("the prompt is %s tokens and the context holds %s: give a larger --ctx, or leave files out of --context (a .gitignore in the folder is honoured): %w",
+			thousands(len(p.IDs)), thousands(c.s.ContextLen()), engine.ErrContextFull)
+	}
 	// Reuse the cached prefix; re-tokenized history may differ from the
 	// generated ids, so cut back to the common part.
 	held := c.s.Tokens()
@@ -287,8 +304,20 @@ func (c *chatSession) turn(ctx context.Context, text string, stdout, stderr io.W
 	var prefill time.Duration
 	if c.cache != nil {
 		in.Content = c.contentIDs(p)
+		var bar *progressBar
+		if len(p.IDs)-common >= progressBarFrom {
+			bar = newProgressBar(stderr, "prefill")
+			in.Progress = bar.update
+		}
 		r, err := c.cache.Prefill(ctx, c.s, c.digest, in)
+		if bar != nil {
+			bar.finish()
+		}
 		if err != nil {
+			// Pages computed before a cancel are kept for the next run.
+			if _, serr := c.cache.Save(context.Background(), c.s, c.digest, in.Content); serr != nil {
+				fmt.Fprintf(stderr, "[snapshot cache: %v]\n", serr)
+			}
 			return err
 		}
 		if fresh {
@@ -302,7 +331,7 @@ func (c *chatSession) turn(ctx context.Context, text string, stdout, stderr io.W
 			fmt.Fprintf(stderr, "[saved %d snapshot pages in %.3fs]\n", pages, time.Since(saveStart).Seconds())
 		}
 	} else {
-		if err := prefillPlain(c.s, in, p.ImagePositions, common); err != nil {
+		if err := prefillPlain(ctx, c.s, in, p.ImagePositions, common, stderr); err != nil {
 			return err
 		}
 		prefilled, prefill = len(p.IDs)-common, time.Since(start)
@@ -341,12 +370,31 @@ func (c *chatSession) turn(ctx context.Context, text string, stdout, stderr io.W
 	return genErr
 }
 
+// progressBarFrom is the prompt length from which `hearth run` draws a
+// prefill progress bar: shorter prompts are read before one would show.
+const progressBarFrom = 2048
+
 // prefillPlain feeds in.Tokens from position from on without the snapshot
 // cache, encoding images only when some of their positions are still to
 // be fed.
-func prefillPlain(s *engine.Session, in kvcache.Input, imagePositions []int, from int) error {
+func prefillPlain(ctx context.Context, s *engine.Session, in kvcache.Input, imagePositions []int, from int, stderr io.Writer) error {
 	if in.Embed == nil || slices.Max(imagePositions) < from {
-		return s.Prefill(in.Tokens[from:])
+		if len(in.Tokens)-from < progressBarFrom {
+			return s.Prefill(in.Tokens[from:])
+		}
+		bar := newProgressBar(stderr, "prefill")
+		defer bar.finish()
+		for s.Pos() < len(in.Tokens) {
+			bar.update(s.Pos(), len(in.Tokens))
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := s.Prefill(in.Tokens[s.Pos():min(s.Pos()+kvcache.ProgressChunk, len(in.Tokens))]); err != nil {
+				return err
+			}
+		}
+		bar.update(s.Pos(), len(in.Tokens))
+		return nil
 	}
 	embd, err := in.Embed()
 	if err != nil {

@@ -220,7 +220,7 @@ test('a long prompt shows prefill progress, reuses the KV cache and can be cance
   const prefill = page.getByTestId('prefill')
   await prefill.waitFor()
   await page.getByTestId('cache-restored').waitFor()
-  assert.match(await page.getByTestId('cache-restored').innerText(), /^Restored [\d,]+ tokens from cache$/)
+  assert.match(await page.getByTestId('cache-restored').innerText(), /^Reused [\d,]+ tokens from cache, computing [\d,]+$/)
   assert.match(await prefill.innerText(), /Reading the conversation: [\d,]+ \/ [\d,]+ tokens/)
   await h.screenshot('prefill')
   await prefill.getByRole('button', { name: 'Cancel', exact: true }).click()

@@ -87,7 +87,16 @@ type Input struct {
 	// Session.PrefillEmbeddings). It is called only when image positions
 	// must be computed, so a fully cached image costs no encoder run.
 	Embed func() ([][]float32, error)
+	// Progress, when set, hears positions done of the total after the
+	// restore and then after every ProgressChunk computed positions of a
+	// text prompt, which is then fed in chunks so that a cancel of the
+	// context stops it between two.
+	Progress func(done, total int)
 }
+
+// ProgressChunk is how many positions are computed between two Progress
+// reports.
+const ProgressChunk = 256
 
 // Result reports what Prefill did.
 type Result struct {
@@ -133,12 +142,10 @@ func (c *Cache) Prefill(ctx context.Context, s *engine.Session, digest string, i
 		r.Restored = held
 	}
 	start := time.Now()
-	if err := c.feed(s, in); err != nil {
-		return r, err
-	}
+	err := c.feed(ctx, s, in)
 	r.PrefillTime = time.Since(start)
-	r.Prefilled = len(in.Tokens) - r.Restored
-	return r, nil
+	r.Prefilled = s.Pos() - r.Restored
+	return r, err
 }
 
 // restore loads the longest usable run of cached pages for in into the
@@ -194,15 +201,31 @@ func (c *Cache) restore(ctx context.Context, s *engine.Session, digest string, i
 }
 
 // feed prefills the positions of in that s does not hold yet.
-func (c *Cache) feed(s *engine.Session, in Input) error {
+func (c *Cache) feed(ctx context.Context, s *engine.Session, in Input) error {
 	from := s.Pos()
 	rest := in.Tokens[from:]
+	if in.Progress != nil {
+		in.Progress(from, len(in.Tokens))
+	}
 	if len(rest) == 0 {
 		return nil
 	}
 	if in.Embed == nil || !slices.ContainsFunc(in.Content[from:], func(id [32]byte) bool { return id != [32]byte{} }) {
-		if err := s.Prefill(rest); err != nil {
-			return fmt.Errorf("kvcache: prefill: %w", err)
+		if in.Progress == nil {
+			if err := s.Prefill(rest); err != nil {
+				return fmt.Errorf("kvcache: prefill: %w", err)
+			}
+			return nil
+		}
+		for s.Pos() < len(in.Tokens) {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			end := min(s.Pos()+ProgressChunk, len(in.Tokens))
+			if err := s.Prefill(in.Tokens[s.Pos():end]); err != nil {
+				return fmt.Errorf("kvcache: prefill: %w", err)
+			}
+			in.Progress(s.Pos(), len(in.Tokens))
 		}
 		return nil
 	}

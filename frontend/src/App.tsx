@@ -2,17 +2,23 @@ import { BackendBanner } from './components/BackendBanner'
 import './App.css'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import {
+  attachContext,
   deleteConversation,
   getSettings,
   guardDrops,
   newConversation,
   onFilesDropped,
   openImportDialog,
+  pickContextFile,
+  pickContextFolder,
   pinConversation,
+  removeContext,
   renameConversation,
   restoreConversation,
   saveExportDialog,
+  setContextExcluded,
   switchBranch,
+  type ContextView,
   type ConversationSummary,
   type ExportFormat,
   type SearchHit,
@@ -21,6 +27,7 @@ import { FeaturesOff } from './components/FeaturesOff'
 import { ChatHeader } from './components/ChatHeader'
 import { ChatPane } from './components/ChatPane'
 import { Composer } from './components/Composer'
+import { ContextPanel, ContextScanning } from './components/ContextPanel'
 import { ConversationSettingsPanel } from './components/ConversationSettingsPanel'
 import { addDroppedModels, ModelsPanel } from './components/ModelsPanel'
 import { SettingsPanel } from './components/SettingsPanel'
@@ -29,11 +36,14 @@ import { Toasts, type Toast } from './components/Toasts'
 import { errorMessage } from './lib/format'
 import { applyTheme } from './lib/theme'
 import { useChat } from './useChat'
+import { useConversationContext } from './useConversationContext'
 import { useConversations } from './useConversations'
 import { useModels } from './useModels'
 import { useStatus } from './useStatus'
 
 type Panel = 'models' | 'settings' | 'conversation' | null
+
+const isModelFile = (path: string) => path.toLowerCase().endsWith('.gguf')
 
 /** toastMs is how long a toast (and so an Undo) stays. */
 const toastMs = 7000
@@ -48,6 +58,7 @@ export default function App() {
   const [currentId, setCurrentId] = useState(0)
   const chat = useChat(currentId, setCurrentId, conversations.refresh)
   const models = useModels()
+  const context = useConversationContext(currentId)
   const [panel, setPanel] = useState<Panel>(null)
   const [contextLength, setContextLength] = useState(0)
   const [toasts, setToasts] = useState<Toast[]>([])
@@ -74,10 +85,20 @@ export default function App() {
   }, [])
 
   const refreshModels = models.refresh
+  // A dropped .gguf joins the models; a dropped folder or document becomes
+  // the open conversation's context (a new conversation if none is open).
+  const attachRef = useRef<(path: string) => void>(() => {})
   useEffect(() => {
     const unguard = guardDrops()
     const off = onFilesDropped((paths) => {
-      void addDroppedModels(paths).then(({ added, errors }) => {
+      const ggufs = paths.filter(isModelFile)
+      const others = paths.filter((p) => !isModelFile(p))
+      if (others.length > 0) {
+        attachRef.current(others[0])
+        if (others.length > 1) toast('A conversation asks about one folder or document: the first one dropped was used')
+      }
+      if (ggufs.length === 0) return
+      void addDroppedModels(ggufs).then(({ added, errors }) => {
         if (added) {
           refreshModels()
           setPanel('models')
@@ -141,6 +162,33 @@ export default function App() {
       }
     })
 
+  // The conversation a context goes to: the open one, or a new one.
+  async function contextConversation(): Promise<number> {
+    if (currentId) return currentId
+    const c = await newConversation()
+    conversations.refresh()
+    setCurrentId(c.id)
+    return c.id
+  }
+  const attach = (pick: (id: number) => Promise<ContextView>) =>
+    run(async () => {
+      const id = await contextConversation()
+      try {
+        const v = await pick(id)
+        if (v.attached) context.setView(v)
+      } finally {
+        context.setScanning(null)
+      }
+    })
+  attachRef.current = (path) => void attach((id) => attachContext(id, path))
+  const onExcludeContext = (paths: string[], excluded: boolean) =>
+    run(async () => context.setView(await setContextExcluded(currentId, paths, excluded)))
+  const onRemoveContext = () =>
+    run(async () => {
+      await removeContext(currentId)
+      context.refresh()
+    })
+
   const view = chat.view
   return (
     <div className="app">
@@ -193,13 +241,21 @@ export default function App() {
           onSelectVersion={(id) => void chat.showBranch(id)}
           onStop={chat.stop}
         />
+        <div className="context-wrap">
+          {context.scanning !== null && <ContextScanning seen={context.scanning} />}
+          {context.view && (
+            <ContextPanel view={context.view} onExclude={onExcludeContext} onRemove={onRemoveContext} />
+          )}
+        </div>
         <Composer
+          onPickFolder={() => void attach(pickContextFolder)}
+          onPickDocument={() => void attach(pickContextFile)}
           modelLoaded={modelLoaded}
           onSend={(text) => void chat.send(text)}
           conversationId={currentId}
           generating={chat.generation !== null}
           onStop={chat.stop}
-          revision={`${view?.messages.map((m) => m.id).join('.') ?? ''}:${view?.settings.systemPrompt ?? ''}`}
+          revision={`${view?.messages.map((m) => m.id).join('.') ?? ''}:${view?.settings.systemPrompt ?? ''}:${context.view?.includedTokens ?? 0}:${context.view?.files.length ?? 0}`}
         />
       </main>
       {panel === 'models' && (

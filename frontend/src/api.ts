@@ -183,6 +183,8 @@ export interface Settings {
   kvCacheBudgetBytes: number
   /** GPU backends (issue #15): compute backend, '' = automatic. */
   backend: Backend
+  /** Files of a folder context larger than this are left out; 0 = 1 MiB. */
+  contextMaxFileBytes?: number
 }
 
 /** Backend is the compute backend choice ('' = automatic). */
@@ -418,3 +420,90 @@ export const addEngine = async (url: string, apiKey: string) => toEngine(await A
 export const testEngine = async (id: string) => toEngine(await App.TestEngine(id))
 export const removeEngine = (id: string) => App.RemoveEngine(id)
 export const useRemoteModel = (engineId: string, model: string) => App.UseRemoteModel(engineId, model)
+
+// --- folder and document context (issue 12) ---------------------------------
+
+/** ContextFile is one file read into a conversation's context. */
+export interface ContextFile {
+  path: string
+  size: number
+  tokens: number
+  excluded: boolean
+}
+
+/** ContextSkip is a file or folder that was not read, and why. */
+export interface ContextSkip {
+  path: string
+  reason: string
+}
+
+/** ContextChange is a file that changed on disk since it was last read. */
+export interface ContextChange {
+  path: string
+  change: 'modified' | 'added' | 'removed'
+}
+
+/** ContextView is a conversation's folder or document context (Go: app.ContextView). */
+export interface ContextView {
+  conversationId: number
+  /** false when the conversation has no context. */
+  attached: boolean
+  kind: 'folder' | 'document' | ''
+  path: string
+  name: string
+  files: ContextFile[]
+  skipped: ContextSkip[]
+  changed: ContextChange[]
+  includedFiles: number
+  includedTokens: number
+  allTokens: number
+  /** Tokens are estimated from the size when no local tokenizer is loaded. */
+  estimated: boolean
+  /** The loaded model's context in the current setting; 0 without a model. */
+  contextLen: number
+  trainedContext: number
+  /** What is wrong with the folder (gone, not watched); "" when all is well. */
+  notice: string
+}
+
+/** ContextScanEvent reports a folder being read. */
+export interface ContextScanEvent {
+  conversationId: number
+  path: string
+  seen: number
+}
+
+function toContext(v: Partial<ContextView> | null | undefined, conversationId: number): ContextView {
+  return {
+    conversationId: v?.conversationId ?? conversationId,
+    attached: v?.attached ?? false,
+    kind: v?.kind ?? '',
+    path: v?.path ?? '',
+    name: v?.name ?? '',
+    files: v?.files ?? [],
+    skipped: v?.skipped ?? [],
+    changed: v?.changed ?? [],
+    includedFiles: v?.includedFiles ?? 0,
+    includedTokens: v?.includedTokens ?? 0,
+    allTokens: v?.allTokens ?? 0,
+    estimated: v?.estimated ?? false,
+    contextLen: v?.contextLen ?? 0,
+    trainedContext: v?.trainedContext ?? 0,
+    notice: v?.notice ?? '',
+  }
+}
+
+export const attachContext = async (conversationId: number, path: string) =>
+  toContext((await App.AttachContext(conversationId, path)) as Partial<ContextView>, conversationId)
+export const pickContextFolder = async (conversationId: number) =>
+  toContext((await App.PickContextFolder(conversationId)) as Partial<ContextView>, conversationId)
+export const pickContextFile = async (conversationId: number) =>
+  toContext((await App.PickContextFile(conversationId)) as Partial<ContextView>, conversationId)
+export const getContext = async (conversationId: number) =>
+  toContext((await App.GetContext(conversationId)) as Partial<ContextView>, conversationId)
+export const setContextExcluded = async (conversationId: number, paths: string[], excluded: boolean) =>
+  toContext((await App.SetContextExcluded(conversationId, paths, excluded)) as Partial<ContextView>, conversationId)
+export const removeContext = (conversationId: number) => App.RemoveContext(conversationId)
+export const onContextChanged = (cb: (v: ContextView) => void) =>
+  on<Partial<ContextView>>('context:changed', (v) => cb(toContext(v, 0)))
+export const onContextScan = (cb: (e: ContextScanEvent) => void) => on('context:scan', cb)

@@ -73,9 +73,9 @@ describe('chat', () => {
     const answer = await screen.findByTestId('message-assistant')
     expect(screen.getByRole('button', { name: 'Stop' })).toBeInTheDocument()
 
-    act(() => emit('chat:prefill', { conversationId: 5, assistantMessageId: 11, done: 40, total: 80, cachedTokens: 1920, etaMs: 3000 }))
-    expect(screen.getByTestId('prefill')).toHaveTextContent('Reading the conversation: 40 / 80 tokens · about 3 s left')
-    expect(screen.getByTestId('cache-restored')).toHaveTextContent('Restored 1,920 tokens from cache')
+    act(() => emit('chat:prefill', { conversationId: 5, assistantMessageId: 11, done: 2000, total: 4000, cachedTokens: 1920, etaMs: 3000 }))
+    expect(screen.getByTestId('prefill')).toHaveTextContent('Reading the conversation: 2,000 / 4,000 tokens · 667 tokens/s · about 3 s left')
+    expect(screen.getByTestId('cache-restored')).toHaveTextContent('Reused 1,920 tokens from cache, computing 2,080')
     expect(screen.getByRole('progressbar', { name: 'Prompt processing' })).toHaveAttribute('aria-valuenow', '50')
 
     act(() => emit('chat:token', { conversationId: 5, assistantMessageId: 11, text: 'Hello' }))

@@ -1,7 +1,7 @@
 -- Migration 3: a conversation's folder or document context. The source's
 -- files (storage/sources.go) record the version of each file last read into
--- the conversation; excluded_json lists the relative paths (files, or folders
--- ending in "/") the user unticked.
+-- the conversation; excluded_json holds what the user left out (relative paths
+-- of files, or of folders ending in "/"; "!" before one puts it back in).
 
 CREATE TABLE conversation_sources (
     conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,

@@ -13,6 +13,8 @@ export function Composer({
   generating = false,
   onStop,
   revision = '',
+  onPickFolder,
+  onPickDocument,
 }: {
   modelLoaded: boolean
   onSend?: (text: string) => void
@@ -21,6 +23,9 @@ export function Composer({
   onStop?: () => void
   /** revision changes whenever the conversation's active branch does. */
   revision?: string
+  /** onPickFolder and onPickDocument open the native dialog for a context. */
+  onPickFolder?: () => void
+  onPickDocument?: () => void
 }) {
   const [text, setText] = useState('')
   const canSend = modelLoaded && !generating && onSend !== undefined && text.trim() !== ''
@@ -44,6 +49,20 @@ export function Composer({
   return (
     <form className="composer" onSubmit={onSubmit} aria-label="Composer">
       <div className="composer-box">
+        {(onPickFolder || onPickDocument) && (
+          <div className="composer-attach">
+            {onPickFolder && (
+              <button type="button" className="btn btn-small" onClick={onPickFolder} title="Ask about a folder: drop it on the window, or pick it">
+                Folder…
+              </button>
+            )}
+            {onPickDocument && (
+              <button type="button" className="btn btn-small" onClick={onPickDocument} title="Ask about a long document">
+                Document…
+              </button>
+            )}
+          </div>
+        )}
         <textarea
           rows={2}
           value={text}

@@ -136,6 +136,16 @@ export function SettingsPanel({ onClose, onSaved }: { onClose: () => void; onSav
               />
               <span className="field-hint">disk kept for reusable prompt caches</span>
             </label>
+            <label className="field">
+              Largest file in a folder context (KiB)
+              <input
+                type="number"
+                min={0}
+                value={Math.round((s.contextMaxFileBytes ?? 0) / 1024)}
+                onChange={(e) => setS({ ...s, contextMaxFileBytes: (e.target.valueAsNumber || 0) * 1024 })}
+              />
+              <span className="field-hint">larger files are left out, with the reason; 0 = 1 MiB</span>
+            </label>
           </div>
 
           <h3 className="section-title">Default for new conversations</h3>

@@ -51,3 +51,12 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message
   return typeof err === 'string' ? err : String(err)
 }
+
+/** formatTokens writes a token count compactly, e.g. "980", "41.2 k", "1.83 M". */
+export function formatTokens(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '—'
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`
+  if (n >= 1e4) return `${(n / 1e3).toFixed(0)} k`
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`
+  return String(Math.round(n))
+}

@@ -47,6 +47,25 @@ export const defaultSettings: Api.Settings = {
   kvCacheBudgetBytes: 2 * 1024 ** 3,
 }
 
+/** emptyContext is a conversation without folder or document context. */
+export const emptyContext: Api.ContextView = {
+  conversationId: 0,
+  attached: false,
+  kind: '',
+  path: '',
+  name: '',
+  files: [],
+  skipped: [],
+  changed: [],
+  includedFiles: 0,
+  includedTokens: 0,
+  allTokens: 0,
+  estimated: false,
+  contextLen: 0,
+  trainedContext: 0,
+  notice: '',
+}
+
 /** apiMock builds the mocked module. */
 export function apiMock(): typeof Api {
   const never = () => vi.fn(() => new Promise<never>(() => {}))
@@ -106,5 +125,14 @@ export function apiMock(): typeof Api {
     onFilesDropped: on('files:dropped'),
     guardDrops: vi.fn(() => () => {}),
     copyText: vi.fn(async () => {}),
+    // Folder and document context (issue 12).
+    attachContext: never(),
+    pickContextFolder: never(),
+    pickContextFile: never(),
+    getContext: vi.fn(async (conversationId: number) => ({ ...emptyContext, conversationId })),
+    setContextExcluded: never(),
+    removeContext: vi.fn(async () => {}),
+    onContextChanged: on('context:changed'),
+    onContextScan: on('context:scan'),
   } as unknown as typeof Api
 }
