@@ -27,7 +27,7 @@ func newChat(t *testing.T, dataDir string, s ConversationSettings) (*App, *recor
 }
 
 // waitDone waits for the chat:done or chat:error of an answer.
-func waitDone(t *testing.T, rec *recorder, msgID int64) DoneEvent {
+func waitDone(t testing.TB, rec *recorder, msgID int64) DoneEvent {
 	t.Helper()
 	var done DoneEvent
 	rec.waitFor(t, "the answer", func() bool {

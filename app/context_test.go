@@ -14,7 +14,7 @@ import (
 
 // writeAged writes a file and sets its modification time, which decides
 // its place in the context's layout (oldest first).
-func writeAged(t *testing.T, path, content string, mtime time.Time) {
+func writeAged(t testing.TB, path, content string, mtime time.Time) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

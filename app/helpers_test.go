@@ -52,11 +52,13 @@ func (r *recorder) named(name string) []any {
 // 20 ms. It has no deadline of its own, which a slow machine could miss:
 // only the test binary's -timeout ends a wait that never ends, and a
 // minute before that it fails the test naming what it waited for.
-func (r *recorder) waitFor(t *testing.T, what string, cond func() bool) {
+func (r *recorder) waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	var hang <-chan time.Time
-	if d, ok := t.Deadline(); ok {
-		hang = time.After(time.Until(d) - time.Minute)
+	if tt, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if d, ok := tt.Deadline(); ok {
+			hang = time.After(time.Until(d) - time.Minute)
+		}
 	}
 	for !cond() {
 		select {
@@ -70,7 +72,7 @@ func (r *recorder) waitFor(t *testing.T, what string, cond func() bool) {
 
 // fixtureModel returns the path of a fixture model, skipping the test when
 // the shared fixtures are not beside the repository.
-func fixtureModel(t *testing.T, name string) string {
+func fixtureModel(t testing.TB, name string) string {
 	t.Helper()
 	p := filepath.Join("..", "..", "shared", "fixtures", "models", name)
 	if _, err := os.Stat(p); err != nil {
@@ -107,7 +109,7 @@ func fixtureSHA256(t *testing.T, name string) string {
 
 // openApp opens an App over dataDir with a recorder, shutting it down when
 // the test ends.
-func openApp(t *testing.T, dataDir string, cfg Config) (*App, *recorder) {
+func openApp(t testing.TB, dataDir string, cfg Config) (*App, *recorder) {
 	t.Helper()
 	rec := newRecorder()
 	cfg.DataDir, cfg.Events = dataDir, rec
@@ -124,7 +126,7 @@ func openApp(t *testing.T, dataDir string, cfg Config) (*App, *recorder) {
 const tinyScout = "tiny-llama4-scout-f32.gguf"
 
 // loadTiny adds and loads the tiny Llama 4 fixture, waiting until it is ready.
-func loadTiny(t *testing.T, a *App, rec *recorder) ModelInfo {
+func loadTiny(t testing.TB, a *App, rec *recorder) ModelInfo {
 	t.Helper()
 	mi, err := a.AddModel(fixtureModel(t, tinyScout))
 	if err != nil {

@@ -78,23 +78,25 @@ test('drop engine/, fit it, ask, edit a file, ask again: only the suffix is reco
   const panel = page.getByTestId('context-panel')
   await panel.waitFor()
   const budget = await page.getByTestId('context-budget').innerText()
-  assert.match(budget, /^context: [\d,]+ files, [\d.]+ [kM]? ?tokens; this model's context in this setting: [\d.]+ k$/)
+  assert.match(budget, /^context: [\d,]+ files, [\d.]+\s[kM]\stokens; this model's context in this setting: [\d.]+\sk$/)
   await page.getByTestId('context-over').waitFor()
   assert.match(await page.getByTestId('context-over').innerText(), /^Does not fit: [\d,]+ tokens of context/)
   await h.screenshot('context-too-big')
 
   // Untick everything at the top level, then tick two small files back.
   await page.getByRole('button', { name: 'Files', exact: true }).click()
-  const top = page.locator('.context-tree > li > .context-row-line input[type=checkbox]')
-  const n = await top.count()
-  assert.ok(n > 5, `engine/ shows ${n} top-level rows`)
-  for (let i = 0; i < n; i++) {
-    const box = top.nth(i)
-    await box.uncheck()
+  // A box shows Go's answer, so each click waits for the box to follow.
+  const toggle = async (name, checked) => {
+    await page.getByRole('checkbox', { name, exact: true }).click()
+    await page.getByRole('checkbox', { name, exact: true, checked }).waitFor()
   }
-  await page.getByRole('checkbox', { name: 'Include engine.go', exact: true }).check()
+  const top = page.locator('.context-tree > li > .context-row-line input[type=checkbox]')
+  const names = await top.evaluateAll((boxes) => boxes.map((b) => b.getAttribute('aria-label')))
+  assert.ok(names.length > 5, `engine/ shows ${names.length} top-level rows`)
+  for (const name of names) await toggle(name, false)
+  await toggle('Include engine.go', true)
   await page.getByRole('button', { name: '▸ gguf/', exact: true }).click()
-  await page.getByRole('checkbox', { name: 'Include gguf/doc.go', exact: true }).check()
+  await toggle('Include gguf/doc.go', true)
   await page.getByTestId('context-over').waitFor({ state: 'detached' })
   assert.match(await page.getByTestId('context-budget').innerText(), /^context: 2 files, /)
   await h.screenshot('context-fits')

@@ -52,11 +52,12 @@ export function errorMessage(err: unknown): string {
   return typeof err === 'string' ? err : String(err)
 }
 
-/** formatTokens writes a token count compactly, e.g. "980", "41.2 k", "1.83 M". */
+/** formatTokens writes a token count compactly, e.g. "980", "41.2 k", "1.83 M"
+ * (with a no-break space, so a line never ends between number and unit). */
 export function formatTokens(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '—'
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`
-  if (n >= 1e4) return `${(n / 1e3).toFixed(0)} k`
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}\u00a0M`
+  if (n >= 1e4) return `${(n / 1e3).toFixed(0)}\u00a0k`
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}\u00a0k`
   return String(Math.round(n))
 }

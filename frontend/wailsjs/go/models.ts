@@ -20,6 +20,110 @@ export namespace app {
 	        this.error = source["error"];
 	    }
 	}
+	export class ContextChange {
+	    path: string;
+	    change: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContextChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.change = source["change"];
+	    }
+	}
+	export class ContextFile {
+	    path: string;
+	    size: number;
+	    tokens: number;
+	    excluded: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContextFile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.size = source["size"];
+	        this.tokens = source["tokens"];
+	        this.excluded = source["excluded"];
+	    }
+	}
+	export class ContextSkip {
+	    path: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContextSkip(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class ContextView {
+	    conversationId: number;
+	    attached: boolean;
+	    kind: string;
+	    path: string;
+	    name: string;
+	    files: ContextFile[];
+	    skipped: ContextSkip[];
+	    changed: ContextChange[];
+	    includedFiles: number;
+	    includedTokens: number;
+	    allTokens: number;
+	    estimated: boolean;
+	    contextLen: number;
+	    trainedContext: number;
+	    notice: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContextView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.attached = source["attached"];
+	        this.kind = source["kind"];
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.files = this.convertValues(source["files"], ContextFile);
+	        this.skipped = this.convertValues(source["skipped"], ContextSkip);
+	        this.changed = this.convertValues(source["changed"], ContextChange);
+	        this.includedFiles = source["includedFiles"];
+	        this.includedTokens = source["includedTokens"];
+	        this.allTokens = source["allTokens"];
+	        this.estimated = source["estimated"];
+	        this.contextLen = source["contextLen"];
+	        this.trainedContext = source["trainedContext"];
+	        this.notice = source["notice"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ConversationSettings {
 	    systemPrompt: string;
 	    temperature: number;
@@ -361,6 +465,7 @@ export namespace app {
 	    defaults: ConversationSettings;
 	    kvCacheBudgetBytes: number;
 	    backend: string;
+	    contextMaxFileBytes: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -376,6 +481,7 @@ export namespace app {
 	        this.defaults = this.convertValues(source["defaults"], ConversationSettings);
 	        this.kvCacheBudgetBytes = source["kvCacheBudgetBytes"];
 	        this.backend = source["backend"];
+	        this.contextMaxFileBytes = source["contextMaxFileBytes"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -8,6 +8,8 @@ export function AddEngine(arg1:string,arg2:string):Promise<app.Engine>;
 
 export function AddModel(arg1:string):Promise<app.ModelInfo>;
 
+export function AttachContext(arg1:number,arg2:string):Promise<app.ContextView>;
+
 export function CancelDownload(arg1:string):Promise<void>;
 
 export function CountTokens(arg1:number,arg2:string):Promise<app.TokenCount>;
@@ -17,6 +19,8 @@ export function DeleteConversation(arg1:number):Promise<void>;
 export function EditMessage(arg1:number,arg2:number,arg3:string):Promise<app.SendResult>;
 
 export function ExportConversation(arg1:number,arg2:string):Promise<string>;
+
+export function GetContext(arg1:number):Promise<app.ContextView>;
 
 export function GetConversation(arg1:number):Promise<app.ConversationView>;
 
@@ -44,11 +48,17 @@ export function OpenModelDialog():Promise<app.ModelInfo>;
 
 export function PauseDownload(arg1:string):Promise<void>;
 
+export function PickContextFile(arg1:number):Promise<app.ContextView>;
+
+export function PickContextFolder(arg1:number):Promise<app.ContextView>;
+
 export function PinConversation(arg1:number,arg2:boolean):Promise<void>;
 
 export function RecommendedModels():Promise<Array<app.Recommended>>;
 
 export function Regenerate(arg1:number,arg2:number):Promise<app.SendResult>;
+
+export function RemoveContext(arg1:number):Promise<void>;
 
 export function RemoveEngine(arg1:string):Promise<void>;
 
@@ -67,6 +77,8 @@ export function SaveSettings(arg1:app.Settings):Promise<void>;
 export function SearchMessages(arg1:string):Promise<Array<app.SearchHit>>;
 
 export function SendMessage(arg1:number,arg2:string):Promise<app.SendResult>;
+
+export function SetContextExcluded(arg1:number,arg2:Array<string>,arg3:boolean):Promise<app.ContextView>;
 
 export function StartAPI(arg1:number):Promise<app.APIStatus>;
 

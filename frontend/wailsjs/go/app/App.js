@@ -14,6 +14,10 @@ export function AddModel(arg1) {
   return window['go']['app']['App']['AddModel'](arg1);
 }
 
+export function AttachContext(arg1, arg2) {
+  return window['go']['app']['App']['AttachContext'](arg1, arg2);
+}
+
 export function CancelDownload(arg1) {
   return window['go']['app']['App']['CancelDownload'](arg1);
 }
@@ -32,6 +36,10 @@ export function EditMessage(arg1, arg2, arg3) {
 
 export function ExportConversation(arg1, arg2) {
   return window['go']['app']['App']['ExportConversation'](arg1, arg2);
+}
+
+export function GetContext(arg1) {
+  return window['go']['app']['App']['GetContext'](arg1);
 }
 
 export function GetConversation(arg1) {
@@ -86,6 +94,14 @@ export function PauseDownload(arg1) {
   return window['go']['app']['App']['PauseDownload'](arg1);
 }
 
+export function PickContextFile(arg1) {
+  return window['go']['app']['App']['PickContextFile'](arg1);
+}
+
+export function PickContextFolder(arg1) {
+  return window['go']['app']['App']['PickContextFolder'](arg1);
+}
+
 export function PinConversation(arg1, arg2) {
   return window['go']['app']['App']['PinConversation'](arg1, arg2);
 }
@@ -96,6 +112,10 @@ export function RecommendedModels() {
 
 export function Regenerate(arg1, arg2) {
   return window['go']['app']['App']['Regenerate'](arg1, arg2);
+}
+
+export function RemoveContext(arg1) {
+  return window['go']['app']['App']['RemoveContext'](arg1);
 }
 
 export function RemoveEngine(arg1) {
@@ -132,6 +152,10 @@ export function SearchMessages(arg1) {
 
 export function SendMessage(arg1, arg2) {
   return window['go']['app']['App']['SendMessage'](arg1, arg2);
+}
+
+export function SetContextExcluded(arg1, arg2, arg3) {
+  return window['go']['app']['App']['SetContextExcluded'](arg1, arg2, arg3);
 }
 
 export function StartAPI(arg1) {
