@@ -28,7 +28,7 @@ func contextSystem(ctx context.Context, path, system string, maxFile int64, stde
 	for _, f := range scan.Files {
 		bytes += f.Size
 	}
-	fmt.Fprintf(stderr, "[context %s: %d files, %s; %d skipped]\n", scan.Root, len(scan.Files), fmt.Sprintf("%.1f MiB", float64(bytes)/(1<<20)), len(scan.Skipped))
+	fmt.Fprintf(stderr, "[context %s: %d files, %s; %d skipped]\n", scan.Root, len(scan.Files), humanBytes(bytes), len(scan.Skipped))
 	for i, s := range scan.Skipped {
 		if i == skippedShown {
 			fmt.Fprintf(stderr, "  … and %d more skipped\n", len(scan.Skipped)-skippedShown)
@@ -41,4 +41,12 @@ func contextSystem(ctx context.Context, path, system string, maxFile int64, stde
 	}
 	lay := contextdir.Lay(scan.Files, nil)
 	return contextdir.SystemText(fi.Name(), !fi.IsDir(), lay, system), nil
+}
+
+// humanBytes writes a size in KiB below a MiB, in MiB above.
+func humanBytes(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
