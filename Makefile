@@ -41,7 +41,7 @@ GO_SRC := $(shell find . \( -path ./frontend -o -path ./e2e -o -path ./.git -o -
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f) frontend/index.html \
 	frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.node.json
 
-.PHONY: help setup setup-run run build dev test go-test go-vet fuzz-smoke fuzz vitest e2e smoke clean bench
+.PHONY: help setup setup-run run build dev test go-test go-vet fuzz-smoke fuzz vitest e2e smoke package package-test clean bench
 
 help:
 	@echo "make run         install what is missing, build, and open Hearth"
@@ -53,6 +53,8 @@ help:
 	@echo "make vitest      frontend unit tests"
 	@echo "make e2e         browser end-to-end tests (Chromium + the real Go backend)"
 	@echo "make smoke       desktop smoke test of the release binary under Xvfb"
+	@echo "make package     Linux packages: build/package/hearth_VERSION_ARCH.deb and a .tar.gz"
+	@echo "make package-test  build the .deb, unpack it, validate it, run the installed app under Xvfb"
 	@echo "make clean       remove build outputs and test output"
 
 setup:
@@ -73,7 +75,7 @@ dev: setup-run $(FRONTEND_NPM)
 
 # --keep-going: one failing suite still lets the others run and report.
 test: setup
-	@$(MAKE) --no-print-directory --keep-going go-test fuzz-smoke vitest e2e smoke
+	@$(MAKE) --no-print-directory --keep-going go-test fuzz-smoke vitest e2e smoke package-test
 	@echo "make test: all passed"
 
 # --- npm packages: npm ci whenever the lock file changes -------------------
@@ -157,8 +159,18 @@ e2e: $(DEV_APP) $(DIST) $(E2E_NPM)
 smoke: $(APP)
 	scripts/smoke.sh $(APP)
 
+# Linux packages (issue #16). macOS (.app in a .dmg) and Windows (NSIS) are
+# built on those systems with `wails build -platform darwin/universal` and
+# `wails build -nsis` from the files in build/; see the README.
+package: setup-run
+	@$(MAKE) --no-print-directory $(APP)
+	scripts/package.sh $(APP) build/package
+
+package-test: $(APP)
+	scripts/package-test.sh $(APP)
+
 clean:
-	rm -rf build/bin test-output
+	rm -rf build/bin build/package test-output
 	find frontend/dist -mindepth 1 ! -name .gitkeep -delete
 
 # --- benchmarks ---------------------------------------------------------------

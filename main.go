@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"hearth/app"
 	"hearth/cli"
@@ -24,6 +25,7 @@ var frontendDist embed.FS
 var icon []byte
 
 func main() {
+	started := time.Now()
 	// A binary built without -tags sqlite_fts5 cannot open the database:
 	// say how to build it instead of running without history and search.
 	if err := storage.CheckFTS5(context.Background()); err != nil {
@@ -43,7 +45,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "hearth: %v\n", err)
 		os.Exit(1)
 	}
-	if err := app.Run(assets, app.Config{DataDir: dataDir, Icon: icon}); err != nil {
+	// `hearth model.gguf` (what the desktop entry runs for a double-clicked
+	// model) opens the window with that file, as if dropped on it.
+	cwd, _ := os.Getwd()
+	if err := app.Run(assets, app.Config{DataDir: dataDir, Icon: icon, StartedAt: started, OpenFiles: app.ExistingFiles(os.Args[1:], cwd)}); err != nil {
 		fmt.Fprintf(os.Stderr, "hearth: %v\n", err)
 		os.Exit(1)
 	}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"hearth/app/kvcache"
 	"hearth/storage"
@@ -42,6 +43,12 @@ type Config struct {
 	Events Emitter
 	// Logf receives diagnostics; nil means the standard logger.
 	Logf func(format string, args ...any)
+	// StartedAt is when the process started, for the cold-start time the
+	// log reports once the page is ready; zero leaves it out.
+	StartedAt time.Time
+	// OpenFiles are files Hearth was started with (a double-clicked .gguf);
+	// the page takes them with TakeOpenFiles and treats them as dropped.
+	OpenFiles []string
 }
 
 // Status is the app's state as the UI shows it.
@@ -105,6 +112,12 @@ type App struct {
 
 	contexts contexts // folder and document contexts, watched, by conversation
 
+	// singleInstanceOff says why a second launch cannot hand its files to
+	// this window ("" when it can); checked when the window starts.
+	singleInstanceOff string
+
+	launchFiles openFiles // files Hearth was started with, until the page takes them
+
 	api     localAPI // the local OpenAI-compatible API (Settings switch)
 	engines engines  // remote OpenAI-compatible engines
 }
@@ -118,6 +131,7 @@ func New(cfg Config) *App {
 		a.logf = log.Printf
 	}
 	a.events = cfg.Events
+	a.launchFiles.paths = cfg.OpenFiles
 	a.downloads = newDownloads(a)
 	return a
 }
@@ -133,6 +147,25 @@ func (a *App) startup(ctx context.Context) {
 		a.logf("hearth: %v", err)
 	}
 	listenForDrops(ctx, a.events)
+	if a.singleInstanceOff = singleInstanceProblem(); a.singleInstanceOff != "" {
+		a.logf("hearth: single instance off: %s", a.singleInstanceOff)
+	}
+	a.restoreLastModel(ctx)
+}
+
+// domReady runs once the page has loaded: the window takes back the size
+// and place it had.
+func (a *App) domReady(ctx context.Context) {
+	if !a.cfg.StartedAt.IsZero() {
+		a.logf("hearth: window ready %d ms after start", time.Since(a.cfg.StartedAt).Milliseconds())
+	}
+	a.restoreWindowState(ctx)
+}
+
+// beforeClose saves the window's state; it never stops the close.
+func (a *App) beforeClose(ctx context.Context) bool {
+	a.saveWindowState(ctx)
+	return false
 }
 
 // open opens the database in the data directory and resumes background

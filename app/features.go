@@ -20,6 +20,9 @@ func (a *App) featuresOff() []FeatureOff {
 		}
 		off = append(off, FeatureOff{Feature: "Chat history, search and settings", Reason: reason})
 	}
+	if a.singleInstanceOff != "" {
+		off = append(off, FeatureOff{Feature: "Opening files in the running window", Reason: a.singleInstanceOff})
+	}
 	a.mu.Lock()
 	if m := a.model; m != nil && m.snapshotsOff != "" {
 		off = append(off, FeatureOff{Feature: "Prompt cache (KV snapshots) for " + m.name, Reason: m.snapshotsOff})

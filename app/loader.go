@@ -190,6 +190,7 @@ func (a *App) LoadModel(id int64) error {
 		if err != nil {
 			a.events.Emit(EventModelLoad, ModelLoadEvent{ModelID: id, Stage: "failed", Error: err.Error()})
 		} else {
+			a.rememberLastModel(id)
 			a.events.Emit(EventModelLoad, ModelLoadEvent{ModelID: id, Stage: "ready", Fraction: 1})
 		}
 		a.events.Emit(EventModelStatus, a.Status())

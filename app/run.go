@@ -8,6 +8,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
 )
 
 // Run opens the desktop window, serving the built frontend from assets, and
@@ -17,10 +18,16 @@ func Run(assets fs.FS, cfg Config) error {
 	a := New(withBuildHooks(cfg))
 	err := wails.Run(&options.App{
 		Title:     "Hearth",
-		Width:     1180,
-		Height:    760,
-		MinWidth:  720,
-		MinHeight: 480,
+		Width:     defaultWindowWidth,
+		Height:    defaultWindowHeight,
+		MinWidth:  minWindowWidth,
+		MinHeight: minWindowHeight,
+		// A second launch (a .gguf double-clicked while Hearth runs) hands
+		// its files to this window and exits.
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId:               instanceID(cfg.DataDir),
+			OnSecondInstanceLaunch: a.secondInstance,
+		},
 		AssetServer: &assetserver.Options{
 			Assets: assets,
 		},
@@ -37,9 +44,15 @@ func Run(assets fs.FS, cfg Config) error {
 			// drivers leave a hardware-accelerated WebKitGTK view blank.
 			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
-		OnStartup:  a.startup,
-		OnShutdown: a.shutdown,
-		Bind:       []any{a},
+		// macOS opens a double-clicked .gguf in the running app this way.
+		Mac: &mac.Options{OnFileOpen: func(path string) {
+			a.handOver("macOS", ExistingFiles([]string{path}, ""))
+		}},
+		OnStartup:     a.startup,
+		OnDomReady:    a.domReady,
+		OnBeforeClose: a.beforeClose,
+		OnShutdown:    a.shutdown,
+		Bind:          []any{a},
 	})
 	if err != nil {
 		return fmt.Errorf("app: run window: %w", err)

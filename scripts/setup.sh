@@ -23,6 +23,9 @@ apt_build=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 # tests, and the X/GTK bits the native-feature tests use.
 apt_test=(xvfb xauth imagemagick x11-apps x11-utils xdotool xclip chromium
 	libx11-dev libxtst-dev python3-gi gir1.2-gtk-3.0)
+# Packages (issue #16): desktop-file-validate, and a D-Bus session bus for
+# the single-instance lock in the UI tests (dbus-run-session).
+apt_test+=(desktop-file-utils dbus-daemon)
 # GPU backends (issue #15): clang compiles the CUDA kernels to PTX in CI
 # (no CUDA SDK), g++ (build-essential) builds their host emulator.
 apt_test+=(clang)

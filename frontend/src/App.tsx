@@ -18,6 +18,7 @@ import {
   saveExportDialog,
   setContextExcluded,
   switchBranch,
+  takeOpenFiles,
   type ContextView,
   type ConversationSummary,
   type ExportFormat,
@@ -90,7 +91,7 @@ export default function App() {
   const attachRef = useRef<(path: string) => void>(() => {})
   useEffect(() => {
     const unguard = guardDrops()
-    const off = onFilesDropped((paths) => {
+    const onPaths = (paths: string[]) => {
       const ggufs = paths.filter(isModelFile)
       const others = paths.filter((p) => !isModelFile(p))
       if (others.length > 0) {
@@ -106,7 +107,10 @@ export default function App() {
         }
         errors.forEach((e) => toast(e))
       })
-    })
+    }
+    const off = onFilesDropped(onPaths)
+    // Files Hearth was started with (a double-clicked .gguf) count as dropped.
+    takeOpenFiles().then(onPaths, () => {})
     return () => {
       unguard()
       off()

@@ -354,6 +354,9 @@ export const onChatError = (cb: (e: ChatErrorEvent) => void) => on('chat:error',
 export const onFilesDropped = (cb: (paths: string[]) => void) =>
   on<{ paths: string[] | null }>('files:dropped', (e) => cb(e.paths ?? []))
 
+/** takeOpenFiles returns the files Hearth was started with, once. */
+export const takeOpenFiles = async () => ((await App.TakeOpenFiles()) ?? []) as string[]
+
 /** guardDrops stops WebKitGTK from loading a dropped file into the window
  * (which would replace the app); Go still receives the paths through
  * runtime.OnFileDrop and emits "files:dropped". */

@@ -124,6 +124,7 @@ export function apiMock(): typeof Api {
     onChatError: on('chat:error'),
     onFilesDropped: on('files:dropped'),
     guardDrops: vi.fn(() => () => {}),
+    takeOpenFiles: vi.fn(async () => []),
     copyText: vi.fn(async () => {}),
     // Folder and document context (issue 12).
     attachContext: never(),

@@ -92,6 +92,8 @@ export function StopGeneration():Promise<void>;
 
 export function SwitchBranch(arg1:number,arg2:number):Promise<app.ConversationView>;
 
+export function TakeOpenFiles():Promise<Array<string>>;
+
 export function TestEngine(arg1:string):Promise<app.Engine>;
 
 export function UnloadModel():Promise<void>;

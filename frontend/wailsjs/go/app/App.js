@@ -182,6 +182,10 @@ export function SwitchBranch(arg1, arg2) {
   return window['go']['app']['App']['SwitchBranch'](arg1, arg2);
 }
 
+export function TakeOpenFiles() {
+  return window['go']['app']['App']['TakeOpenFiles']();
+}
+
 export function TestEngine(arg1) {
   return window['go']['app']['App']['TestEngine'](arg1);
 }
