@@ -35,6 +35,7 @@ func (a *App) AttachContext(conversationID int64, path string) (ContextView, err
 	if err != nil {
 		return ContextView{}, err
 	}
+	defer a.contexts.lock(conversationID)()
 	a.emitScanProgress(conversationID, abs, 0)
 	scan, err := contextdir.Walk(ctx, abs, contextdir.Options{
 		MaxFileBytes: a.contextMaxFileBytes(),
@@ -50,7 +51,6 @@ func (a *App) AttachContext(conversationID int64, path string) (ContextView, err
 	if err := db.SetConversationSource(ctx, conversationID, src.ID, nil); err != nil {
 		return ContextView{}, err
 	}
-	a.dropContext(conversationID)
 	lc := &liveContext{conversationID: conversationID, source: src, scan: scan,
 		recorded: map[string]string{}, tokens: map[string]int{}}
 	// What was read now is what the next question will be asked about:
@@ -59,12 +59,7 @@ func (a *App) AttachContext(conversationID int64, path string) (ContextView, err
 		return ContextView{}, err
 	}
 	a.watch(lc)
-	a.contexts.mu.Lock()
-	if a.contexts.byID == nil {
-		a.contexts.byID = map[int64]*liveContext{}
-	}
-	a.contexts.byID[conversationID] = lc
-	a.contexts.mu.Unlock()
+	a.contexts.set(conversationID, lc)
 	return a.contextView(lc), nil
 }
 
@@ -141,6 +136,7 @@ func (a *App) RemoveContext(conversationID int64) error {
 	if err != nil {
 		return err
 	}
+	defer a.contexts.lock(conversationID)()
 	a.dropContext(conversationID)
 	return db.ClearConversationSource(context.Background(), conversationID)
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"hearth/app/contextdir"
@@ -38,23 +39,73 @@ type liveContext struct {
 	tokensFor string
 	watchErr  string
 	watcher   *contextdir.Watcher
+	watching  *atomic.Int32 // the app's count of running watchers
 }
 
 // contexts holds the live contexts by conversation.
 type contexts struct {
 	mu   sync.Mutex
 	byID map[int64]*liveContext
+	// convLocks serialise attaching, loading and removing one
+	// conversation's context, so that a lookup during a long attach (the
+	// composer counting tokens) waits for it instead of loading a second
+	// copy with its own watcher.
+	convLocks map[int64]*sync.Mutex
+	// watching counts the folder watchers running, one per live context.
+	watching atomic.Int32
+}
+
+// lock takes the conversation's lock and returns its release.
+func (c *contexts) lock(conversationID int64) func() {
+	c.mu.Lock()
+	if c.convLocks == nil {
+		c.convLocks = map[int64]*sync.Mutex{}
+	}
+	l := c.convLocks[conversationID]
+	if l == nil {
+		l = &sync.Mutex{}
+		c.convLocks[conversationID] = l
+	}
+	c.mu.Unlock()
+	l.Lock()
+	return l.Unlock
+}
+
+func (c *contexts) get(conversationID int64) *liveContext {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byID[conversationID]
+}
+
+// set makes lc the conversation's live context (nil: none), stopping the
+// one it replaces.
+func (c *contexts) set(conversationID int64, lc *liveContext) {
+	c.mu.Lock()
+	old := c.byID[conversationID]
+	if lc == nil {
+		delete(c.byID, conversationID)
+	} else {
+		if c.byID == nil {
+			c.byID = map[int64]*liveContext{}
+		}
+		c.byID[conversationID] = lc
+	}
+	c.mu.Unlock()
+	if old != nil && old != lc {
+		old.close()
+	}
 }
 
 // liveContextOf returns the conversation's live context, reading it from
 // disk (and starting its watcher) the first time after the app started.
 // It returns nil, nil for a conversation without context.
 func (a *App) liveContextOf(ctx context.Context, db *storage.DB, conversationID int64) (*liveContext, error) {
-	a.contexts.mu.Lock()
-	lc := a.contexts.byID[conversationID]
-	a.contexts.mu.Unlock()
-	if lc != nil {
+	if lc := a.contexts.get(conversationID); lc != nil {
 		return lc, nil
+	}
+	defer a.contexts.lock(conversationID)()
+	if lc := a.contexts.get(conversationID); lc != nil {
+		return lc, nil // attached or loaded while this waited
 	}
 	cs, err := db.GetConversationSource(ctx, conversationID)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -67,7 +118,7 @@ func (a *App) liveContextOf(ctx context.Context, db *storage.DB, conversationID 
 	if err != nil {
 		return nil, err
 	}
-	lc = &liveContext{conversationID: conversationID, source: cs.Source, excluded: cs.Excluded,
+	lc := &liveContext{conversationID: conversationID, source: cs.Source, excluded: cs.Excluded,
 		recorded: map[string]string{}, tokens: map[string]int{}}
 	for _, f := range files {
 		lc.recorded[f.RelPath] = f.SHA256
@@ -78,16 +129,7 @@ func (a *App) liveContextOf(ctx context.Context, db *storage.DB, conversationID 
 		lc.watchErr = err.Error()
 	}
 	a.watch(lc)
-	a.contexts.mu.Lock()
-	defer a.contexts.mu.Unlock()
-	if other := a.contexts.byID[conversationID]; other != nil {
-		lc.close()
-		return other, nil
-	}
-	if a.contexts.byID == nil {
-		a.contexts.byID = map[int64]*liveContext{}
-	}
-	a.contexts.byID[conversationID] = lc
+	a.contexts.set(conversationID, lc)
 	return lc, nil
 }
 
@@ -128,8 +170,10 @@ func (a *App) watch(lc *liveContext) {
 		lc.setWatchErr(fmt.Errorf("not watched for changes: %w", err))
 		return
 	}
+	a.contexts.watching.Add(1)
 	lc.mu.Lock()
 	lc.watcher = w
+	lc.watching = &a.contexts.watching
 	lc.mu.Unlock()
 }
 
@@ -146,18 +190,13 @@ func (lc *liveContext) close() {
 	lc.mu.Unlock()
 	if w != nil {
 		_ = w.Close()
+		lc.watching.Add(-1)
 	}
 }
 
 // dropContext stops watching the conversation's context and forgets it.
 func (a *App) dropContext(conversationID int64) {
-	a.contexts.mu.Lock()
-	lc := a.contexts.byID[conversationID]
-	delete(a.contexts.byID, conversationID)
-	a.contexts.mu.Unlock()
-	if lc != nil {
-		lc.close()
-	}
+	a.contexts.set(conversationID, nil)
 }
 
 // closeContexts stops every watcher (at shutdown).

@@ -45,9 +45,7 @@ func (a *App) refreshContext(ctx context.Context, db *storage.DB, conversationID
 // noteContextRead records that the conversation's context was just read
 // into a prompt, so the panel's "changed since read" list starts over.
 func (a *App) noteContextRead(conversationID int64) error {
-	a.contexts.mu.Lock()
-	lc := a.contexts.byID[conversationID]
-	a.contexts.mu.Unlock()
+	lc := a.contexts.get(conversationID)
 	if lc == nil {
 		return nil
 	}

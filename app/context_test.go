@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,4 +250,50 @@ func TestContextBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitDone(t, rec, res.AssistantMessageID)
+}
+
+// TestContextLookupsDuringAnAttachShareOneWatcher: the composer counts
+// tokens while a folder is being attached; those lookups wait for the
+// attach instead of loading a second copy of the context with its own
+// watcher (whose stale view would then overwrite the panel).
+func TestContextLookupsDuringAnAttachShareOneWatcher(t *testing.T) {
+	folder := t.TempDir()
+	for i := range 200 {
+		writeAged(t, filepath.Join(folder, fmt.Sprintf("d%d", i%10), fmt.Sprintf("f%03d.txt", i)), prose("file", 5), time.Unix(1e9, 0))
+	}
+	a, _, conv := newChat(t, t.TempDir(), greedy)
+	done := make(chan struct{})
+	var lookups sync.WaitGroup
+	for range 4 {
+		lookups.Add(1)
+		go func() {
+			defer lookups.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := a.CountTokens(conv, "hi"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	_, err := a.AttachContext(conv, folder)
+	close(done)
+	lookups.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := a.contexts.watching.Load(); n != 1 {
+		t.Fatalf("%d folder watchers for one conversation, want 1", n)
+	}
+	if err := a.RemoveContext(conv); err != nil {
+		t.Fatal(err)
+	}
+	if n := a.contexts.watching.Load(); n != 0 {
+		t.Fatalf("%d folder watchers after the context was removed, want 0", n)
+	}
 }
