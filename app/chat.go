@@ -222,7 +222,7 @@ func (a *App) sendUnder(ctx context.Context, db *storage.DB, lm *loadedModel, co
 // document) if it has one, then its system prompt.
 func (a *App) chatMessages(ctx context.Context, db *storage.DB, conv storage.Conversation, leaf int64) ([]chat.Message, error) {
 	var msgs []chat.Message
-	system, _, err := a.contextText(ctx, db, conv)
+	system, err := a.contextText(ctx, db, conv)
 	if err != nil {
 		return nil, err
 	}

@@ -9,20 +9,19 @@ import (
 )
 
 // contextText returns the conversation's context laid out for its system
-// message, and the live context it came from; "" and nil when the
-// conversation has no context.
-func (a *App) contextText(ctx context.Context, db *storage.DB, conv storage.Conversation) (string, *liveContext, error) {
+// message, "" when the conversation has none.
+func (a *App) contextText(ctx context.Context, db *storage.DB, conv storage.Conversation) (string, error) {
 	if conv.ID == 0 {
-		return "", nil, nil
+		return "", nil
 	}
 	lc, err := a.liveContextOf(ctx, db, conv.ID)
 	if err != nil || lc == nil {
-		return "", nil, err
+		return "", err
 	}
 	lc.mu.Lock()
 	lay := contextdir.Lay(lc.included(), nil)
 	lc.mu.Unlock()
-	return contextdir.SystemText(lc.source.Name, lc.source.Kind == storage.SourceDocument, lay, conv.SystemPrompt), lc, nil
+	return contextdir.SystemText(lc.source.Name, lc.source.Kind == storage.SourceDocument, lay, conv.SystemPrompt), nil
 }
 
 // refreshContext re-reads the conversation's context just before a

@@ -384,17 +384,8 @@ func prefillPlain(ctx context.Context, s *engine.Session, in kvcache.Input, imag
 		}
 		bar := newProgressBar(stderr, "prefill")
 		defer bar.finish()
-		for s.Pos() < len(in.Tokens) {
-			bar.update(s.Pos(), len(in.Tokens))
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := s.Prefill(in.Tokens[s.Pos():min(s.Pos()+kvcache.ProgressChunk, len(in.Tokens))]); err != nil {
-				return err
-			}
-		}
 		bar.update(s.Pos(), len(in.Tokens))
-		return nil
+		return kvcache.FeedText(ctx, s, in.Tokens, bar.update)
 	}
 	embd, err := in.Embed()
 	if err != nil {

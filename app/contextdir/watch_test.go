@@ -100,7 +100,11 @@ func TestWatchReportsTheFolderGone(t *testing.T) {
 	}
 }
 
-func TestWatchCloseStopsCallbacks(t *testing.T) {
+// TestWatchCloseAfterCallbacks: Close after callbacks have run returns
+// without error, and a second Close is harmless. (That no callback runs
+// after Close returns is the closed flag checked under the callback lock;
+// a test could only look for a late one by waiting on the clock.)
+func TestWatchCloseAfterCallbacks(t *testing.T) {
 	root := tree(t, map[string]string{"a.txt": "a"})
 	calls := make(chan struct{}, 10)
 	fw, err := Watch(root, time.Millisecond, func([]string) { calls <- struct{}{} }, nil)
@@ -112,13 +116,8 @@ func TestWatchCloseStopsCallbacks(t *testing.T) {
 	if err := fw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	n := len(calls)
-	os.WriteFile(filepath.Join(root, "a.txt"), []byte("c"), 0o644)
-	if err := fw.Close(); err != nil { // a second Close is harmless
+	if err := fw.Close(); err != nil {
 		t.Fatal(err)
-	}
-	if len(calls) != n {
-		t.Fatal("a callback ran after Close")
 	}
 }
 

@@ -200,6 +200,24 @@ func (c *Cache) restore(ctx context.Context, s *engine.Session, digest string, i
 	return r
 }
 
+// FeedText prefills the text tokens s does not hold yet (tokens[s.Pos():])
+// in ProgressChunk pieces, reporting positions done of len(tokens) after
+// each, and stops between two pieces when ctx ends, keeping what was
+// computed.
+func FeedText(ctx context.Context, s *engine.Session, tokens []int32, progress func(done, total int)) error {
+	for s.Pos() < len(tokens) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		end := min(s.Pos()+ProgressChunk, len(tokens))
+		if err := s.Prefill(tokens[s.Pos():end]); err != nil {
+			return fmt.Errorf("kvcache: prefill: %w", err)
+		}
+		progress(s.Pos(), len(tokens))
+	}
+	return nil
+}
+
 // feed prefills the positions of in that s does not hold yet.
 func (c *Cache) feed(ctx context.Context, s *engine.Session, in Input) error {
 	from := s.Pos()
@@ -217,17 +235,7 @@ func (c *Cache) feed(ctx context.Context, s *engine.Session, in Input) error {
 			}
 			return nil
 		}
-		for s.Pos() < len(in.Tokens) {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			end := min(s.Pos()+ProgressChunk, len(in.Tokens))
-			if err := s.Prefill(in.Tokens[s.Pos():end]); err != nil {
-				return fmt.Errorf("kvcache: prefill: %w", err)
-			}
-			in.Progress(s.Pos(), len(in.Tokens))
-		}
-		return nil
+		return FeedText(ctx, s, in.Tokens, in.Progress)
 	}
 	embd, err := in.Embed()
 	if err != nil {
