@@ -64,6 +64,9 @@ test('drop engine/, fit it, ask, edit a file, ask again: only the suffix is reco
   await page.waitForFunction(async () => (await window.go.app.App.Status()).modelLoaded)
 
   await page.getByRole('button', { name: 'New chat', exact: true }).click()
+  // The header names the new conversation once it is open (created in Go
+  // and selected), so a drop after this goes to it.
+  await page.getByRole('heading', { name: 'New conversation', exact: true }).waitFor()
   const [conv] = await page.evaluate(() => window.go.app.App.ListConversations())
   await page.evaluate(
     (id) => window.go.app.App.UpdateConversationSettings(id, {
